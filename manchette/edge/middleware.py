@@ -1,0 +1,31 @@
+"""Marks which responses anonymous readers may share, so the edge cache and a CDN can keep them."""
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control
+
+PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/")
+
+
+class CacheHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.shareable(request, response):
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.EDGE_CACHE_MAX_AGE)
+        elif "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def shareable(request, response):
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code in (200, 404)
+            and not request.path.startswith(PRIVATE_PREFIXES)
+            and not request.user.is_authenticated
+            and not response.cookies
+            and "Cache-Control" not in response
+            and not getattr(request, "is_preview", False)
+        )

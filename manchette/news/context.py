@@ -1,0 +1,158 @@
+"""What each page shows, loaded in one place per page with a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from manchette.filinfo.feed import latest_items
+
+from .models import (
+    CARD_RENDITIONS,
+    HERO_RENDITIONS,
+    Article,
+    EditorsPick,
+    FrontPageLead,
+    NewsRendition,
+    visible_articles,
+    with_cards,
+)
+
+SAME_STORY_SHOWN = 5
+ALSO_IN_SHOWN = 4
+SECTION_TEASERS = 4
+
+
+@dataclass
+class SectionIndex:
+    """Every live section, loaded once per request: breadcrumbs, navigation and card labels."""
+
+    by_path: dict
+
+    @classmethod
+    def load(cls):
+        from .models import Section
+
+        sections = Section.objects.live().only("id", "title", "slug", "path", "url_path", "depth").order_by("path")
+        return cls({s.path: s for s in sections})
+
+    def top_level(self):
+        depth = min((s.depth for s in self.by_path.values()), default=0)
+        return [s for s in self.by_path.values() if s.depth == depth]
+
+    def chain(self, page_path):
+        """The sections above a page, outermost first."""
+        return [
+            self.by_path[page_path[:end]]
+            for end in range(4, len(page_path), 4)
+            if page_path[:end] in self.by_path
+        ]
+
+    def section_of(self, page):
+        chain = self.chain(page.path)
+        return chain[-1] if chain else None
+
+    def children(self, section):
+        return [s for s in self.by_path.values() if s.depth == section.depth + 1 and s.path.startswith(section.path)]
+
+
+def section_index(request):
+    if not hasattr(request, "_manchette_sections"):
+        request._manchette_sections = SectionIndex.load()
+    return request._manchette_sections
+
+
+def _labelled(articles, index):
+    for article in articles:
+        article.section = index.section_of(article)
+    return articles
+
+
+def _slots(model, renditions=CARD_RENDITIONS):
+    slots = (
+        model.objects.filter(article__live=True)
+        .select_related("article", "article__hero_image")
+        .prefetch_related(
+            Prefetch(
+                "article__hero_image__renditions",
+                queryset=NewsRendition.objects.filter(filter_spec__in=renditions),
+            )
+        )
+        .order_by("sort_order")
+    )
+    return [slot.article for slot in slots]
+
+
+def headlines(limit=6):
+    """« À la Une » as titles only, for the article page."""
+    return list(
+        visible_articles()
+        .filter(pk__in=FrontPageLead.objects.values("article_id"))
+        .only("id", "title", "url_path", "path", "first_published_at")[:limit]
+    )
+
+
+def best_of(limit=5):
+    picks = EditorsPick.objects.filter(article__live=True).select_related("article").order_by("sort_order")[:limit]
+    return [pick.article for pick in picks]
+
+
+def article_page(article, request):
+    index = section_index(request)
+    chain = index.chain(article.path)
+    section = chain[-1] if chain else None
+    context = {
+        "breadcrumb": chain,
+        "section": section,
+        "authors": list(article.authors.all()),
+        "tags": list(article.tags.all()),
+        "headlines": [a for a in headlines() if a.pk != article.pk],
+        "best_of": _labelled([a for a in best_of() if a.pk != article.pk], index),
+        "filinfo": latest_items(),
+    }
+    if article.hero_image_id:
+        context["hero_renditions"] = HERO_RENDITIONS
+    if article.story_id:
+        same_story = visible_articles().filter(story_id=article.story_id).exclude(pk=article.pk)
+        context["same_story"] = list(same_story.only("id", "title", "url_path", "path", "first_published_at")[:SAME_STORY_SHOWN])
+        context["same_story_count"] = (
+            len(context["same_story"]) if len(context["same_story"]) < SAME_STORY_SHOWN else same_story.count()
+        )
+    if section is not None:
+        context["also_in"] = list(
+            with_cards(section.articles().exclude(pk=article.pk))[:ALSO_IN_SHOWN]
+        )
+    return context
+
+
+def front_page(home, request):
+    index = section_index(request)
+    leads = _labelled(_slots(FrontPageLead, HERO_RENDITIONS + CARD_RENDITIONS), index)
+    shown = {a.pk for a in leads}
+    by_section = []
+    for section in index.top_level():
+        articles = list(with_cards(section.articles().exclude(pk__in=shown))[:SECTION_TEASERS])
+        if articles:
+            by_section.append((section, _labelled(articles, index)))
+    return {
+        "leads": leads,
+        "by_section": by_section,
+        "best_of": _labelled(best_of(), index),
+        "filinfo": latest_items(),
+    }
+
+
+def section_page(section, request):
+    index = section_index(request)
+    chain = index.chain(section.path)
+    return {
+        "breadcrumb": chain,
+        "subsections": index.children(section),
+        "filinfo": latest_items(),
+    }
+
+
+def label_articles(articles, request):
+    return _labelled(list(articles), section_index(request))
+
+
+__all__ = ["Article", "article_page", "front_page", "section_page", "section_index", "label_articles"]

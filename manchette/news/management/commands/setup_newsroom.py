@@ -1,0 +1,90 @@
+"""The front page, the site, the newsroom's roles and its review workflow; safe to run again."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from manchette.news.models import HomePage
+
+JOURNALISTS = "Journalistes"
+EDITORS = "Éditeurs"
+MODERATORS = "Modérateurs"
+ADMINISTRATORS = "Administrateurs"
+
+PAGE_PERMISSIONS = {
+    JOURNALISTS: ["add_page", "change_page", "lock_page"],
+    EDITORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
+    ADMINISTRATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
+}
+IMAGE_PERMISSIONS = {
+    JOURNALISTS: ["add_newsimage", "change_newsimage", "choose_image"],
+    EDITORS: ["add_newsimage", "change_newsimage", "choose_image", "delete_newsimage"],
+    ADMINISTRATORS: ["add_newsimage", "change_newsimage", "choose_image", "delete_newsimage"],
+}
+MODEL_PERMISSIONS = {
+    JOURNALISTS: ["access_admin", "view_author", "view_story", "add_story"],
+    EDITORS: [
+        "access_admin", "add_author", "change_author", "view_author",
+        "add_story", "change_story", "delete_story", "view_story",
+    ],
+    MODERATORS: ["access_admin"],
+}
+
+
+class Command(BaseCommand):
+    help = "Crée la page d’accueil, le site, les rôles de la rédaction et le circuit de validation."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        home = self.front_page()
+        groups = {name: Group.objects.get_or_create(name=name)[0] for name in (JOURNALISTS, EDITORS, MODERATORS, ADMINISTRATORS)}
+        self.grant(groups, home)
+        self.workflow(home, groups[EDITORS])
+
+    def front_page(self):
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            welcome = root.get_children().exclude(content_type__model="homepage")
+            home = root.add_child(instance=HomePage(title="À la Une", slug="accueil"))
+            Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "Le Quotidien de Manchette"})
+            welcome.exclude(pk=home.pk).filter(depth=2, numchild=0).delete()
+        if not Site.objects.exists():
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        return home
+
+    def grant(self, groups, home):
+        root_collection = Collection.get_first_root_node()
+        for name, codenames in PAGE_PERMISSIONS.items():
+            for codename in codenames:
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=groups[name], page=home, permission=permission)
+        for name, codenames in IMAGE_PERMISSIONS.items():
+            for codename in codenames:
+                permission = Permission.objects.get(content_type__app_label="news", codename=codename)
+                GroupCollectionPermission.objects.get_or_create(
+                    group=groups[name], collection=root_collection, permission=permission
+                )
+        for name, codenames in MODEL_PERMISSIONS.items():
+            groups[name].permissions.add(*Permission.objects.filter(codename__in=codenames))
+        groups[ADMINISTRATORS].permissions.set(Permission.objects.all())
+
+    def workflow(self, home, editors):
+        workflow, _ = Workflow.objects.get_or_create(name="Relecture par la rédaction")
+        task = GroupApprovalTask.objects.filter(name="Validation par un éditeur").first()
+        if task is None:
+            task = GroupApprovalTask.objects.create(name="Validation par un éditeur")
+        task.groups.set([editors])
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})

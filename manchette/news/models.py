@@ -1,0 +1,291 @@
+"""The newspaper: front page, sections, articles, stories, authors, images."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.url_routing import RouteResult
+
+from . import richtext
+
+BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
+HERO_RENDITIONS = ("fill-480x270", "fill-800x450", "fill-1200x675")
+CARD_RENDITIONS = ("fill-320x180", "fill-640x360")
+
+
+class NewsImage(AbstractImage):
+    caption = models.CharField(_("légende"), max_length=400, blank=True)
+    credit = models.CharField(_("crédit"), max_length=200, blank=True)
+
+    admin_form_fields = (
+        "title", "file", "caption", "credit", "description", "collection", "tags",
+        "focal_point_x", "focal_point_y", "focal_point_width", "focal_point_height",
+    )
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        permissions = [("choose_image", "Can choose image")]
+
+
+class NewsRendition(AbstractRendition):
+    image = models.ForeignKey(NewsImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class Author(index.Indexed, models.Model):
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    role = models.CharField(_("fonction"), max_length=120, blank=True)
+    bio = models.TextField(_("biographie"), blank=True)
+    photo = models.ForeignKey(
+        NewsImage, verbose_name=_("photo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+
+class Story(index.Indexed, models.Model):
+    """A subject followed over several articles; it drives « Sur le même sujet »."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("title"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sujet")
+        verbose_name_plural = _("sujets")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        super().save(*args, **kwargs)
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("news.Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+def visible_articles():
+    """Articles a reader may see: published and live. The only gate every list goes through."""
+    return Article.objects.live().order_by("-first_published_at", "-pk")
+
+
+def with_cards(queryset):
+    """What a list of article cards needs, loaded in a fixed number of queries."""
+    renditions = NewsRendition.objects.filter(filter_spec__in=CARD_RENDITIONS)
+    return (
+        queryset.defer("body")
+        .select_related("hero_image")
+        .prefetch_related(Prefetch("hero_image__renditions", queryset=renditions))
+    )
+
+
+def paginate(request, queryset, per_page):
+    """Page through a list; a page number that is not a number or out of range is a 404."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        raise Http404(_("Cette page n’existe pas."))
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(int(raw))
+    except EmptyPage as exc:
+        raise Http404(_("Cette page n’existe pas.")) from exc
+
+
+class HomePage(Page):
+    """The front page, « À la Une »: lead stories in the order the newsroom sets, then each section."""
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.Section"]
+    template = "news/home_page.html"
+
+    content_panels = Page.content_panels + [
+        InlinePanel("lead_slots", label=_("À la Une"), heading=_("Articles à la Une")),
+        InlinePanel("picks", label=_("Le meilleur de l’actu"), heading=_("Le meilleur de l’actu")),
+    ]
+
+    class Meta:
+        verbose_name = _("page d’accueil")
+
+    def route(self, request, path_components):
+        # One indexed lookup by URL path instead of one query per path segment.
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            article = Article.objects.filter(url_path=url_path).first()
+            if article is not None:
+                if not article.live:
+                    raise Http404
+                return RouteResult(article)
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import front_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(front_page(self, request))
+        return context
+
+
+class FrontPageSlot(Orderable):
+    article = models.ForeignKey("news.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class FrontPageLead(FrontPageSlot):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="lead_slots")
+
+    class Meta(FrontPageSlot.Meta):
+        verbose_name = _("article à la Une")
+
+
+class EditorsPick(FrontPageSlot):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="picks")
+
+    class Meta(FrontPageSlot.Meta):
+        verbose_name = _("choix de la rédaction")
+
+
+class Section(RoutablePageMixin, Page):
+    """A section or sub-section (Monde, Monde > Europe…): its articles, newest first, and its feeds."""
+
+    intro = models.TextField(_("présentation"), blank=True)
+
+    parent_page_types = ["news.HomePage", "news.Section"]
+    subpage_types = ["news.Section", "news.Article"]
+    template = "news/section.html"
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("rubrique")
+        verbose_name_plural = _("rubriques")
+
+    def articles(self):
+        return visible_articles().filter(path__startswith=self.path)
+
+    @path("")
+    def listing(self, request):
+        from .context import label_articles, section_page
+
+        page_obj = paginate(request, with_cards(self.articles()), settings.ARTICLES_PER_PAGE)
+        page_obj.object_list = label_articles(page_obj.object_list, request)
+        context = {"page_obj": page_obj, **section_page(self, request)}
+        return self.render(request, context_overrides=context)
+
+    @path("rss/")
+    def rss(self, request):
+        from .feeds import SectionRssFeed
+
+        return SectionRssFeed()(request, section=self)
+
+    @path("atom/")
+    def atom(self, request):
+        from .feeds import SectionAtomFeed
+
+        return SectionAtomFeed()(request, section=self)
+
+
+class Article(Page):
+    lead = models.TextField(_("chapô"), help_text=_("Texte brut, deux ou trois phrases : il sert aussi de résumé."))
+    body = RichTextField(_("corps"), features=BODY_FEATURES)
+    hero_image = models.ForeignKey(
+        NewsImage, verbose_name=_("image principale"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    hero_caption = models.CharField(
+        _("légende"), max_length=400, blank=True, help_text=_("Laisser vide pour reprendre la légende de l’image.")
+    )
+    authors = ParentalManyToManyField(Author, verbose_name=_("auteurs"), blank=True, related_name="articles")
+    story = models.ForeignKey(
+        Story, verbose_name=_("sujet"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("mots-clés"))
+
+    parent_page_types = ["news.Section"]
+    subpage_types = []
+    template = "news/article.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("lead"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def save(self, *args, **kwargs):
+        self.body = richtext.sanitize(self.body)
+        if not self.search_description:
+            self.search_description = self.lead[:300]
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def reading_minutes(self):
+        return richtext.reading_minutes(self.body)
+
+    @property
+    def caption(self):
+        if self.hero_caption:
+            return self.hero_caption
+        return self.hero_image.caption if self.hero_image else ""
+
+    @property
+    def was_updated(self):
+        # Wagtail bumps last_published_at on every publish; a correction is one made later than a few minutes.
+        if not (self.first_published_at and self.last_published_at):
+            return False
+        return (self.last_published_at - self.first_published_at).total_seconds() > 300
+
+    def get_context(self, request, *args, **kwargs):
+        from .context import article_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_page(self, request))
+        return context

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from taggit.models import Tag
+
+from .context import label_articles
+from .models import Author, paginate, visible_articles, with_cards
+
+
+def _article_list(request, queryset, template, extra):
+    page_obj = paginate(request, with_cards(queryset), settings.ARTICLES_PER_PAGE)
+    page_obj.object_list = label_articles(page_obj.object_list, request)
+    return render(request, template, {"page_obj": page_obj, **extra})
+
+
+def tag_page(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = visible_articles().filter(tagged_items__tag=tag)
+    return _article_list(request, articles, "news/tag.html", {"tag": tag})
+
+
+def author_page(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return _article_list(request, visible_articles().filter(authors=author), "news/author.html", {"author": author})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /recherche/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {settings.SITE_URL}/sitemap-news.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    return HttpResponseNotFound(loader.render_to_string("404.html", {}, request))
+
+
+def server_error(request):
+    # No database, no context processors: the thing that failed may be one of them.
+    return HttpResponseServerError(loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME}))

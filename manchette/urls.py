@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve as static_serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from manchette.filinfo import urls as filinfo_urls
+from manchette.news import urls as news_urls
+from manchette.search import urls as search_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include(news_urls)),
+    path("", include(filinfo_urls)),
+    path("", include(search_urls)),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "manchette.news.views.page_not_found"
+handler500 = "manchette.news.views.server_error"
