@@ -14,7 +14,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
@@ -22,8 +22,9 @@ from wagtail.url_routing import RouteResult
 from . import richtext
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
-HERO_RENDITIONS = ("fill-480x270", "fill-800x450", "fill-1200x675")
-CARD_RENDITIONS = ("fill-320x180", "fill-640x360")
+# Every rendition a template shows, so lists can prefetch exactly these; fill- respects the focal point.
+HERO_RENDITIONS = tuple(Filter.expand_spec("fill-{480x270,800x450,1200x675} format-{avif,webp,jpeg}"))
+CARD_RENDITIONS = tuple(Filter.expand_spec("fill-{320x180,640x360} format-{avif,webp,jpeg}"))
 
 
 class NewsImage(AbstractImage):
@@ -151,7 +152,7 @@ class HomePage(Page):
         # One indexed lookup by URL path instead of one query per path segment.
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            article = Article.objects.filter(url_path=url_path).first()
+            article = Article.objects.filter(url_path=url_path).select_related("hero_image").first()
             if article is not None:
                 if not article.live:
                     raise Http404
