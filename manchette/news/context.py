@@ -62,8 +62,9 @@ def section_index(request):
 
 
 def _labelled(articles, index):
+    # Not `article.section`: Django's multi-table inheritance gives every page a `.section` accessor.
     for article in articles:
-        article.section = index.section_of(article)
+        article.kicker_section = index.section_of(article)
     return articles
 
 
@@ -114,13 +115,10 @@ def article_page(article, request):
     if article.story_id:
         same_story = visible_articles().filter(story_id=article.story_id).exclude(pk=article.pk)
         context["same_story"] = list(same_story.only("id", "title", "url_path", "path", "first_published_at")[:SAME_STORY_SHOWN])
-        context["same_story_count"] = (
-            len(context["same_story"]) if len(context["same_story"]) < SAME_STORY_SHOWN else same_story.count()
-        )
+        context["same_story_count"] = same_story.count()
     if section is not None:
-        context["also_in"] = list(
-            with_cards(section.articles().exclude(pk=article.pk))[:ALSO_IN_SHOWN]
-        )
+        also_in = with_cards(section.articles().exclude(pk=article.pk))[:ALSO_IN_SHOWN]
+        context["also_in"] = _labelled(list(also_in), index)
     return context
 
 

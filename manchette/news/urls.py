@@ -1,10 +1,24 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "news"
 urlpatterns = [
-    path("tag/<slug:slug>/", views.tag_page, name="tag"),
+    path("tag/<str:slug>/", views.tag_page, name="tag"),
     path("auteur/<slug:slug>/", views.author_page, name="author"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("rss/", feeds.RssFeed(), name="rss"),
+    path("atom/", feeds.AtomFeed(), name="atom"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path(
+        "sitemap-news.xml", sitemap,
+        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "news/sitemap_news.xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "sitemap-<slug:section>.xml", sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "news/sitemap.xml"},
+        name="sitemap-section",
+    ),
 ]

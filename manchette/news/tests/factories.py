@@ -71,6 +71,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(PageFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Le conseil communal adopte le budget {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")

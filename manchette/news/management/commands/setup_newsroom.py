@@ -1,13 +1,16 @@
 """The front page, the site, the newsroom's roles and its review workflow; safe to run again."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -52,10 +55,18 @@ class Command(BaseCommand):
         self.grant(groups, home)
         self.workflow(home, groups[EDITORS])
 
+    def tree_roots(self):
+        """Wagtail's migrations create these; a flushed database (transactional tests) has lost them."""
+        if not Locale.objects.exists():
+            Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+
     def front_page(self):
         home = HomePage.objects.first()
         if home is None:
-            root = Page.get_first_root_node()
+            root = self.tree_roots()
             welcome = root.get_children().exclude(content_type__model="homepage")
             home = root.add_child(instance=HomePage(title="À la Une", slug="accueil"))
             Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "Le Quotidien de Manchette"})
@@ -65,7 +76,7 @@ class Command(BaseCommand):
         return home
 
     def grant(self, groups, home):
-        root_collection = Collection.get_first_root_node()
+        root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
         for name, codenames in PAGE_PERMISSIONS.items():
             for codename in codenames:
                 permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
