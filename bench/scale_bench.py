@@ -1,0 +1,115 @@
+"""Scale run: 100,000 generated articles (20,000 in one section), then uncached response times.
+
+Usage (SQLite by default; PostgreSQL with DATABASE_URL set):
+    .venv/bin/python bench/scale_bench.py [--articles 100000] [--in-section 20000] [--repeat 7]
+
+Each page is requested through Django's full stack in-process (no edge cache: the edge sits in front of
+Django), once to warm Python, then --repeat times; the median and worst are reported in milliseconds.
+The database is a fresh one under bench/results/scale/ (SQLite) or <name>_scale (PostgreSQL).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def prepare_environment():
+    data_dir = RESULTS / "scale"
+    os.environ["MANCHETTE_DATA_DIR"] = str(data_dir)
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1].split("?")[0] + "_scale"
+        base = url.rsplit("/", 1)[0] + "/postgres"
+        name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+        subprocess.run(["psql", base, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
+        subprocess.run(["psql", base, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / f"manchette.sqlite3{suffix}").unlink(missing_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manchette.settings")
+
+
+def timed(client, url, repeat):
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return {"url": url, "median_ms": round(statistics.median(samples), 1), "max_ms": round(max(samples), 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--in-section", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    prepare_environment()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from manchette.news.models import Article, Section
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("setup_newsroom", verbosity=0)
+    call_command("generate_articles", args.articles, section_share=args.in_section)
+    if "reindex_articles" in __import__("django.core.management", fromlist=["x"]).get_commands():
+        call_command("reindex_articles")
+    setup_seconds = time.perf_counter() - started
+
+    big = max(Section.objects.all(), key=lambda s: s.articles().count())
+    count = big.articles().count()
+    last_page = -(-count // settings.ARTICLES_PER_PAGE)
+    article = Article.objects.live().filter(path__startswith=big.path).order_by("-first_published_at").first()
+    word = article.title.split()[-1]
+
+    reader = Client()
+    admin = get_user_model().objects.create_superuser("bench-admin", "bench@example.com", "bench")
+    staff = Client()
+    staff.force_login(admin)
+    rows = [
+        ("Page d’accueil", timed(reader, "/", args.repeat)),
+        ("Rubrique, page 1", timed(reader, big.url, args.repeat)),
+        (f"Rubrique, page {last_page}", timed(reader, f"{big.url}?page={last_page}", args.repeat)),
+        ("Article", timed(reader, article.url, args.repeat)),
+        (f"Recherche « {word} »", timed(reader, f"/recherche/?q={word}", args.repeat)),
+        ("Admin : liste de la rubrique", timed(staff, f"/admin/pages/{big.pk}/", args.repeat)),
+    ]
+    report = {
+        "database": connection.vendor,
+        "articles": Article.objects.count(),
+        "in_section": count,
+        "setup_seconds": round(setup_seconds, 1),
+        "results": [{"page": label, **row} for label, row in rows],
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"scale-{connection.vendor}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"| {connection.vendor} ({report['articles']} articles, {count} dans « {big.title} ») | médiane ms | max ms |")
+    print("|---|---:|---:|")
+    for label, row in rows:
+        print(f"| {label} | {row['median_ms']} | {row['max_ms']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
