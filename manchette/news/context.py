@@ -141,9 +141,8 @@ def front_page(home, request):
 
 def section_page(section, request):
     index = section_index(request)
-    chain = index.chain(section.path)
     return {
-        "breadcrumb": chain,
+        "breadcrumb": [*index.chain(section.path), section],
         "subsections": index.children(section),
         "filinfo": latest_items(),
     }

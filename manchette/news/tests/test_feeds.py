@@ -26,7 +26,9 @@ def newsroom(home):
         parent=monde, title="Sommet à Bruxelles", authors=authors, tags=["Europe", "Diplomatie"],
         first_published_at=now - datetime.timedelta(hours=3), last_published_at=now - datetime.timedelta(hours=1),
     )
-    nested = ArticleFactory(parent=europe, title="Élections en Pologne", first_published_at=now - datetime.timedelta(hours=2))
+    nested = ArticleFactory(
+        parent=europe, title="Élections en Pologne", first_published_at=now - datetime.timedelta(hours=2)
+    )
     other = ArticleFactory(parent=sport, title="Victoire des Diables rouges")
     withdrawn = ArticleFactory(parent=monde, title="Article retiré")
     withdrawn.unpublish()
@@ -118,9 +120,11 @@ def test_hero_image_becomes_an_enclosure_once_its_share_rendition_exists(client,
 
 def test_feed_titles_are_text_escaped_once(client, home):
     section = SectionFactory(title="Culture", slug="culture")
-    ArticleFactory(parent=section, title="« Rock & Roll » </title><script>x</script>", lead="Un lead <b>brut</b> & sobre.")
+    ArticleFactory(
+        parent=section, title="« Rock & Roll » </title><script>x</script>", lead="Un lead <b>brut</b> & sobre."
+    )
     item = rss_items(client.get("/rss/"))[0]
-    assert item.findtext("title") == "« Rock & Roll » </title><script>x</script>"
+    assert item.findtext("title") == "«\u202fRock & Roll\u202f» </title><script>x</script>"
     assert item.findtext("description") == "Un lead &lt;b&gt;brut&lt;/b&gt; &amp; sobre."
 
 
@@ -133,7 +137,9 @@ def test_feed_query_count_does_not_grow_with_items(client, newsroom):
     ArticleFactory(parent=newsroom["sport"], hero_image=ImageFactory())
     before = queries()
     for n in range(3):
-        ArticleFactory(parent=newsroom["sport"], authors=[AuthorFactory()], tags=[f"mot-{n}"], hero_image=ImageFactory())
+        ArticleFactory(
+            parent=newsroom["sport"], authors=[AuthorFactory()], tags=[f"mot-{n}"], hero_image=ImageFactory()
+        )
     assert queries() == before
 
 

@@ -1,0 +1,151 @@
+"""What search engines, feed readers and social networks read: absolute URLs, share images, schema.org data."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from wagtail.images.models import Filter
+from wagtail.models import Site
+
+from . import richtext
+from .models import HERO_RENDITIONS
+
+# One of the hero renditions the article page renders anyway, so sharing costs no new image work.
+SHARE_SPEC = "fill-1200x675|format-jpeg"
+LOGO = "manchette/logo.png"
+LOGO_SIZE = 512
+LANGUAGE = "fr-BE"
+# Escaped inside JSON strings, so no headline can close the <script> element or open a comment.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute(url):
+    """Prefix SITE_URL to a site-relative URL; a URL that already names a host (a CDN) is kept."""
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+class PageUrls:
+    """Page URLs from url_path alone: Wagtail's page.url looks the site up again for every page."""
+
+    def __init__(self):
+        # Most specific root first, the order Wagtail itself resolves pages in.
+        self.roots = [root.root_path for root in Site.get_site_root_paths()]
+        self.prefix = reverse("wagtail_serve", args=("",))
+
+    def path(self, url_path):
+        root = next(root for root in self.roots if url_path.startswith(root))
+        return self.prefix + url_path[len(root):]
+
+    def absolute(self, url_path):
+        return absolute(self.path(url_path))
+
+
+def iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def json_ld(data):
+    """A <script type="application/ld+json"> that no text inside `data` can break out of."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def site_description():
+    return richtext.typography_text(_("Toute l’actualité en continu, rubrique par rubrique."))
+
+
+def section_description(section):
+    text = section.search_description or section.intro
+    if not text:
+        text = _("Rubrique « %(section)s » : les derniers articles, en continu.") % {"section": section.title}
+    return richtext.typography_text(text)
+
+
+def share_image(rendition, alt):
+    return {"url": absolute(rendition.url), "width": rendition.width, "height": rendition.height, "alt": alt}
+
+
+def logo_image():
+    return {"url": absolute(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": settings.SITE_NAME}
+
+
+def rendered_share_rendition(image):
+    """The share rendition, asked for with the whole hero set exactly as the hero <picture> asks:
+    one query for all, and Wagtail's rendition cache serves the <picture> rendered later in the page."""
+    return image.get_renditions(*HERO_RENDITIONS)[SHARE_SPEC]
+
+
+def existing_share_rendition(image):
+    """The share rendition if it was already made: a feed never renders images on the fly."""
+    share_filter = Filter(SHARE_SPEC)
+    return image.find_existing_renditions(share_filter).get(share_filter)
+
+
+def image_object(image):
+    return {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+
+
+def publisher():
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "logo": image_object(logo_image()),
+    }
+
+
+def author_url(author):
+    return absolute(reverse("news:author", args=[author.slug]))
+
+
+def news_article(article, url, authors, tags, section, image):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.lead,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": iso(article.first_published_at),
+        "dateModified": iso(article.last_published_at or article.first_published_at),
+        "author": [{"@type": "Person", "name": a.name, "url": author_url(a)} for a in authors],
+        "publisher": publisher(),
+        "inLanguage": LANGUAGE,
+    }
+    if image:
+        data["image"] = image_object(image)
+    if section:
+        data["articleSection"] = section.title
+    if tags:
+        data["keywords"] = ", ".join(tag.name for tag in tags)
+    return data
+
+
+def web_site():
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "inLanguage": LANGUAGE,
+        "publisher": publisher(),
+    }
+
+
+def breadcrumb_list(pages, urls):
+    """The front page, then `pages` (sections, then the page itself), as schema.org reads a breadcrumb."""
+    crumbs = [(_("Accueil"), absolute("/"))] + [(page.title, urls.absolute(page.url_path)) for page in pages]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }

@@ -1,0 +1,71 @@
+"""The <head> of each page type for search engines and social networks; see manchette/news/seo.py."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from manchette.news import seo
+
+register = template.Library()
+
+
+@register.filter
+def iso(moment):
+    """ISO 8601 to the second, Brussels time: what sitemaps, Open Graph and schema.org expect."""
+    return seo.iso(moment) or ""
+
+
+def _json_ld(*documents):
+    return mark_safe("\n".join(seo.json_ld(document) for document in documents))
+
+
+@register.simple_tag(takes_context=True)
+def article_seo(context):
+    page = context["page"]
+    urls = seo.PageUrls()
+    url = urls.absolute(page.url_path)
+    image = None
+    if page.hero_image_id:
+        alt = page.hero_image.description or page.caption or page.title
+        image = seo.share_image(seo.rendered_share_rendition(page.hero_image), alt)
+    section, authors = context.get("section"), context.get("authors", [])
+    return {
+        "url": url,
+        "image": image,
+        "author_urls": [seo.author_url(author) for author in authors],
+        "card": "summary_large_image" if image else "summary",
+        "json_ld": _json_ld(
+            seo.news_article(page, url, authors, context.get("tags", []), section, image),
+            seo.breadcrumb_list([*context.get("breadcrumb", []), page], urls),
+        ),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def home_seo(context):
+    page = context["page"]
+    return {
+        "url": seo.PageUrls().absolute(page.url_path),
+        "description": page.search_description or seo.site_description(),
+        "image": seo.logo_image(),
+        "card": "summary",
+        "json_ld": _json_ld(seo.web_site()),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def section_seo(context):
+    page = context["page"]
+    urls = seo.PageUrls()
+    url = urls.absolute(page.url_path)
+    page_obj = context.get("page_obj")
+    # Each page of the listing is its own canonical page, so crawlers keep reaching older articles.
+    number = page_obj.number if page_obj else 1
+    return {
+        "url": url if number == 1 else f"{url}?page={number}",
+        "description": seo.section_description(page),
+        "rss": url + "rss/",
+        "atom": url + "atom/",
+        "image": seo.logo_image(),
+        "card": "summary",
+        "json_ld": _json_ld(seo.breadcrumb_list([*context.get("breadcrumb", []), page], urls)),
+    }
