@@ -1,0 +1,1 @@
+"""The demo newspaper: fictional sections, newsroom, stories, articles and illustrations, all deterministic."""
