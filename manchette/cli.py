@@ -82,7 +82,7 @@ def demo(argv):
 
     prepare()
     call_command("load_demo")
-    worker_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "worker", "--interval", "1"])
+    worker_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "worker", "--interval", "1", "--verbosity", "0"])
     server_process = subprocess.Popen(granian_command(["--no-prepare", *argv]))
     print("Le Quotidien de Manchette : http://127.0.0.1:8000/ — administration : http://127.0.0.1:8000/admin/")
     try:
