@@ -48,7 +48,9 @@ def granian_command(argv):
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
     parser.add_argument("--no-prepare", action="store_true", help="ne pas migrer ni collecter les fichiers statiques")
     args = parser.parse_args(argv)
-    if not args.no_prepare:
+    if args.no_prepare:
+        _data_dirs()
+    else:
         prepare()
     return [
         sys.executable, "-m", "granian", "--interface", "asgi",

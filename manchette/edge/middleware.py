@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/")
+PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/")
 
 
 class CacheHeadersMiddleware:
@@ -26,6 +26,8 @@ class CacheHeadersMiddleware:
             and not request.path.startswith(PRIVATE_PREFIXES)
             and not request.user.is_authenticated
             and not response.cookies
+            # A form's CSRF token is per reader; its cookie is only added after this middleware.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and "Cache-Control" not in response
             and not getattr(request, "is_preview", False)
         )

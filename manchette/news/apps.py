@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class NewsConfig(AppConfig):
     name = "manchette.news"
     label = "news"
+    verbose_name = "Actualités"
+
+    def ready(self):
+        from . import scheduling  # noqa: F401
+        from . import signals
+
+        signals.register()

@@ -32,7 +32,8 @@ class SectionIndex:
     def load(cls):
         from .models import Section
 
-        sections = Section.objects.live().only("id", "title", "slug", "path", "url_path", "depth").order_by("path")
+        # Sorted here, not in SQL: ORDER BY path makes SQLite walk every page of the tree.
+        sections = sorted(Section.objects.live().only("id", "title", "slug", "path", "url_path", "depth"), key=lambda s: s.path)
         return cls({s.path: s for s in sections})
 
     def top_level(self):
@@ -85,11 +86,16 @@ def _slots(model, renditions=CARD_RENDITIONS):
 
 def headlines(limit=6):
     """« À la Une » as titles only, for the article page."""
-    return list(
-        visible_articles()
-        .filter(pk__in=FrontPageLead.objects.values("article_id"))
-        .only("id", "title", "url_path", "path", "first_published_at")[:limit]
+    # Driven by the few slots, in the newsroom's order: as a subquery on articles, PostgreSQL may walk
+    # every article by date to find a handful.
+    fields = ("title", "url_path", "path", "first_published_at")
+    slots = (
+        FrontPageLead.objects.filter(article__live=True)
+        .select_related("article")
+        .only("article_id", "sort_order", *(f"article__{name}" for name in fields))
+        .order_by("sort_order")[:limit]
     )
+    return [slot.article for slot in slots]
 
 
 def best_of(limit=5):

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class SearchConfig(AppConfig):
     name = "manchette.search"
     label = "search"
+
+    def ready(self):
+        from wagtail.signals import page_published, page_unpublished
+
+        from manchette.news.models import Article
+
+        from .index import on_published, on_unpublished_or_deleted
+
+        page_published.connect(on_published, sender=Article, dispatch_uid="search-index-published")
+        page_unpublished.connect(on_unpublished_or_deleted, sender=Article, dispatch_uid="search-index-unpublished")
+        post_delete.connect(on_unpublished_or_deleted, sender=Article, dispatch_uid="search-index-deleted")

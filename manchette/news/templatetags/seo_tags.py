@@ -67,5 +67,6 @@ def section_seo(context):
         "atom": url + "atom/",
         "image": seo.logo_image(),
         "card": "summary",
-        "json_ld": _json_ld(seo.breadcrumb_list([*context.get("breadcrumb", []), page], urls)),
+        # A section's breadcrumb already ends with the section itself.
+        "json_ld": _json_ld(seo.breadcrumb_list(context.get("breadcrumb", []), urls)),
     }

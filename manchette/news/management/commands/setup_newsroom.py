@@ -30,10 +30,11 @@ PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
     ADMINISTRATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"],
 }
+# Wagtail checks image permissions against wagtailimages.Image, whatever the image model (news.NewsImage).
 IMAGE_PERMISSIONS = {
-    JOURNALISTS: ["add_newsimage", "change_newsimage", "choose_image"],
-    EDITORS: ["add_newsimage", "change_newsimage", "choose_image", "delete_newsimage"],
-    ADMINISTRATORS: ["add_newsimage", "change_newsimage", "choose_image", "delete_newsimage"],
+    JOURNALISTS: ["add_image", "change_image", "choose_image"],
+    EDITORS: ["add_image", "change_image", "choose_image", "delete_image"],
+    ADMINISTRATORS: ["add_image", "change_image", "choose_image", "delete_image"],
 }
 MODEL_PERMISSIONS = {
     JOURNALISTS: ["access_admin", "view_author", "view_story", "add_story"],
@@ -83,7 +84,7 @@ class Command(BaseCommand):
                 GroupPagePermission.objects.get_or_create(group=groups[name], page=home, permission=permission)
         for name, codenames in IMAGE_PERMISSIONS.items():
             for codename in codenames:
-                permission = Permission.objects.get(content_type__app_label="news", codename=codename)
+                permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
                 GroupCollectionPermission.objects.get_or_create(
                     group=groups[name], collection=root_collection, permission=permission
                 )

@@ -1,0 +1,341 @@
+"""HTTP benchmark of the breaking-news serving path, against nginx serving the same page as a static file.
+
+Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_http database):
+    .venv/bin/python bench/http_bench.py [--duration 10] [--connections 64] [--workers 2]
+
+It prepares the demo newspaper (migrate, setup_newsroom, load_demo) in a temporary data dir, starts the
+production server (`manchette serve`, granian) and nginx (a copy of each measured page's HTML as a static
+file), then runs wrk against the newest article, its section and the front page: from nginx, for an
+anonymous reader (answered by the edge cache) and for a logged-in reader (rendered by Django).
+Results go to bench/results/http-bench.json and .png; a Markdown table is printed.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+MARKER = "HTTP-BENCH "
+START_TIMEOUT = 120
+
+# Runs in `manchette shell`: the newspaper, a logged-in reader, and the URLs to measure.
+PREPARE = f"""
+import json
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from manchette.cli import prepare
+from manchette.news.models import HomePage, visible_articles
+
+prepare()
+call_command("load_demo")
+reader, _ = get_user_model().objects.get_or_create(username="lecteur-banc-essai")
+client = Client()
+client.force_login(reader)
+article = visible_articles().first()
+print({MARKER!r} + json.dumps({{
+    "article": article.get_url(),
+    "section": article.get_parent().get_url(),
+    "front": HomePage.objects.get().get_url(),
+    "session": client.cookies["sessionid"].value,
+}}))
+"""
+
+NGINX_CONF = """
+daemon off;
+worker_processes {workers};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    types {{ text/html html; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {prefix}/www;
+        location / {{ }}
+    }}
+}}
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="granian and nginx worker processes")
+    parser.add_argument("--port", type=int, default=8102, help="manchette serve")
+    parser.add_argument("--nginx-port", type=int, default=8180)
+    parser.add_argument("--output", type=Path, default=RESULTS / "http-bench")
+    return parser.parse_args()
+
+
+def bench_environment(data_dir):
+    env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
+    env.update({"MANCHETTE_DATA_DIR": str(data_dir), "DEBUG": "false", "LOG_LEVEL": "ERROR"})
+    url = env.get("DATABASE_URL", "")
+    if url:
+        base, name = url.rsplit("/", 1)
+        name = name.split("?")[0] + "_http"
+        env["DATABASE_URL"] = f"{base}/{name}"
+        for statement in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+            subprocess.run(["psql", f"{base}/postgres", "-qc", statement], check=True)
+    return env
+
+
+def prepare(env):
+    result = subprocess.run(
+        [sys.executable, "-m", "manchette.cli", "shell", "-c", PREPARE],
+        cwd=ROOT, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith(MARKER)]
+    if result.returncode != 0 or not lines:
+        raise SystemExit(f"Preparation failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(lines[-1][len(MARKER):])
+
+
+@contextlib.contextmanager
+def process_group(command, log_path, **kwargs):
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs
+        )
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_until_answering(url, process, log_path):
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{url}: the server stopped:\n{log_path.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {START_TIMEOUT} s:\n{log_path.read_text()}")
+
+
+def fetch(url, headers=None):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+        return response.headers, response.read()
+
+
+@contextlib.contextmanager
+def manchette(env, args, work):
+    base = f"http://127.0.0.1:{args.port}"
+    log_path = work / "serve.log"
+    command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", str(args.workers),
+               "--port", str(args.port)]
+    with process_group(command, log_path, cwd=ROOT, env=env) as process:
+        wait_until_answering(f"{base}/robots.txt", process, log_path)
+        try:
+            yield base
+        except Exception:
+            print(f"Server log (end):\n{log_path.read_text()[-4000:]}", file=sys.stderr)
+            raise
+
+
+@contextlib.contextmanager
+def nginx(pages, args, work):
+    """nginx serving PAGES ({name: html}) as static files; yields {name: url}."""
+    prefix = work / "nginx"
+    (prefix / "www").mkdir(parents=True)
+    for name, html in pages.items():
+        (prefix / "www" / f"{name}.html").write_bytes(html)
+    # nginx's workers run as an unprivileged user: they must be able to read the copies.
+    for folder in (work, prefix, prefix / "www"):
+        folder.chmod(0o755)
+    conf = prefix / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(workers=args.workers, prefix=prefix, port=args.nginx_port))
+    urls = {name: f"http://127.0.0.1:{args.nginx_port}/{name}.html" for name in pages}
+    log_path = prefix / "stderr.log"
+    with process_group([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(prefix)], log_path) as process:
+        wait_until_answering(next(iter(urls.values())), process, log_path)
+        yield urls
+
+
+LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(page, kind, url, args, headers):
+    # A 10 s timeout, so that slow answers count in the latencies instead of being dropped.
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "--latency"]
+    for header, value in headers.items():
+        command += ["-H", f"{header}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    latencies = {f"p{p}_ms": float(value) * UNITS[unit] for p, value, unit in LATENCY.findall(output)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    # "Socket errors: connect 0, read 0, write 0, timeout 47": timeouts are answers slower than 10 s.
+    socket_errors = {kind: int(count) for kind, count in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
+    return {
+        "page": page,
+        "kind": kind,
+        "url": url,
+        "response_bytes": len(fetch(url, headers)[1]),
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        **latencies,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": socket_errors,
+    }
+
+
+def check_cache(url, expected, headers=None, tries=10):
+    """The target answers as the benchmark claims: from the edge (HIT) or always from Django (no X-Cache).
+
+    Each worker process has its own cache, so a HIT may take a few requests to show."""
+    seen = [fetch(url, headers)[0].get("X-Cache") for _ in range(tries)]
+    if expected in seen if expected else not any(seen):
+        return
+    raise SystemExit(f"{url}: X-Cache was {seen}, expected {expected!r}")
+
+
+def machine():
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "kernel": platform.release()}
+
+
+PAGES = {"article": "article", "front": "une", "section": "rubrique"}
+KINDS = {
+    "nginx": "nginx, copie statique",
+    "cache": "anonyme (cache)",
+    "cache-gzip": "anonyme, gzip (cache)",
+    "django": "connecté (Django)",
+}
+
+
+def measure(args, work):
+    env = bench_environment(work / "var")
+    urls = prepare(env)
+    with manchette(env, args, work) as base:
+        pages = {page: base + urls[page] for page in PAGES}
+        session = {"Cookie": f"sessionid={urls['session']}"}
+        for url in pages.values():
+            check_cache(url, "HIT")
+            check_cache(url, None, session)
+        with nginx({page: fetch(url)[1] for page, url in pages.items()}, args, work) as static:
+            targets = [(page, "nginx", static[page], {}) for page in PAGES]
+            targets += [(page, "cache", url, {}) for page, url in pages.items()]
+            targets.append(("article", "cache-gzip", pages["article"], {"Accept-Encoding": "gzip"}))
+            targets += [(page, "django", url, session) for page, url in pages.items()]
+            results = []
+            for page, kind, url, headers in targets:
+                print(f"… {PAGES[page]}, {KINDS[kind]}", file=sys.stderr, flush=True)
+                results.append(run_wrk(page, kind, url, args, headers))
+    return {"results": results}
+
+
+def label(result):
+    return f"{PAGES[result['page']]}, {KINDS[result['kind']]}"
+
+
+def table(report):
+    """Markdown; « % de nginx » compares with nginx serving the same page's bytes."""
+    nginx_rates = {r["page"]: r["requests_per_second"] for r in report["results"] if r["kind"] == "nginx"}
+    lines = [
+        "| Cible | octets | req/s | p50 (ms) | p99 (ms) | % de nginx | erreurs ou > 10 s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in report["results"]:
+        rate = f"{result['requests_per_second']:,.0f}".replace(",", "\u202f")
+        lines.append(
+            f"| {label(result)} | {result['response_bytes']} | {rate} | {result['p50_ms']:.2f} | "
+            f"{result['p99_ms']:.2f} | {100 * result['requests_per_second'] / nginx_rates[result['page']]:.0f} % | "
+            f"{result['non_2xx'] + sum(result['socket_errors'].values())} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(report, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = report["results"]
+    names = [label(r) for r in results]
+    figure, (rates, tails) = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
+    palette = {"nginx": "#888888", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "django": "#b5442b"}
+    colors = [palette[r["kind"]] for r in results]
+    for axis, key, title in ((rates, "requests_per_second", "requêtes par seconde"), (tails, "p99_ms", "latence p99 (ms)")):
+        values = [r[key] for r in results]
+        bars = axis.barh(names, values, color=colors)
+        axis.bar_label(bars, labels=[f"{v:,.0f}".replace(",", "\u202f") if v >= 10 else f"{v:.1f}" for v in values], padding=3)
+        axis.set_xscale("log")
+        axis.set_xlim(right=max(values) * 4)
+        axis.set_xlabel(f"{title} (échelle log.)")
+    rates.invert_yaxis()
+    tails.axvline(50, color="black", linestyle="--", linewidth=1)
+    machine_info = report["machine"]
+    figure.suptitle(
+        f"{report['connections']} connexions, {report['duration_s']} s par cible — "
+        f"{machine_info['nproc']} cœurs {machine_info['cpu']} (partagés avec wrk)"
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main():
+    args = parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is needed (apt-get install wrk nginx-light)")
+    with tempfile.TemporaryDirectory(prefix="manchette-http-bench-") as work:
+        measured = measure(args, Path(work))
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "connections": args.connections,
+        "threads": args.threads,
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "machine": machine(),
+        **measured,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    plot(report, args.output.with_suffix(".png"))
+    print(table(report))
+    print(f"\n{args.output.with_suffix('.json')}, {args.output.with_suffix('.png')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+import gzip
+
+from manchette.edge.store import ENTRY_OVERHEAD, Entry, PageStore
+
+HTML = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Vary", b"Cookie"), (b"Content-Length", b"999")]
+
+
+def entry(body=b"x" * 100, generation=1, now=0.0, ttl=300, headers=HTML):
+    return Entry.build(200, headers, body, generation=generation, now=now, ttl=ttl)
+
+
+def test_a_fresh_entry_is_found_and_a_stale_one_is_dropped():
+    store = PageStore(max_entries=10, max_bytes=10**6)
+    store.put("a", entry(generation=1))
+    assert store.get("a", 1, now=1.0) is not None
+    assert store.get("a", 2, now=1.0) is None
+    assert len(store) == 0, "an entry of an older generation is dropped, not kept around"
+    assert store.bytes == 0
+
+
+def test_an_entry_expires_after_its_ttl():
+    store = PageStore(max_entries=10, max_bytes=10**6)
+    store.put("a", entry(now=100.0, ttl=300))
+    assert store.get("a", 1, now=399.0) is not None
+    assert store.get("a", 1, now=400.0) is None
+
+
+def test_the_least_recently_used_entry_goes_first():
+    store = PageStore(max_entries=2, max_bytes=10**6)
+    store.put("a", entry())
+    store.put("b", entry())
+    store.get("a", 1, now=0.0)
+    store.put("c", entry())
+    assert store.get("b", 1, now=0.0) is None
+    assert store.get("a", 1, now=0.0) is not None
+    assert store.get("c", 1, now=0.0) is not None
+
+
+def test_the_byte_budget_is_kept():
+    size = 1000 + ENTRY_OVERHEAD
+    store = PageStore(max_entries=100, max_bytes=size * 8)
+    for index in range(20):
+        store.put(index, entry(body=b"%04d" % index * 250, headers=[]))
+    assert store.bytes <= store.max_bytes
+    assert len(store) == 8
+    assert store.get(19, 1, now=0.0) is not None
+    assert store.get(11, 1, now=0.0) is None
+
+
+def test_an_entry_larger_than_an_eighth_of_the_budget_is_not_kept():
+    store = PageStore(max_entries=100, max_bytes=8000)
+    store.put("big", entry(body=b"y" * 2000, headers=[]))
+    assert len(store) == 0 and store.bytes == 0
+
+
+def test_replacing_an_entry_counts_its_bytes_once():
+    store = PageStore(max_entries=10, max_bytes=10**6)
+    store.put("a", entry())
+    store.put("a", entry())
+    assert store.bytes == entry().size
+
+
+def test_html_gets_a_gzip_copy_and_vary_accept_encoding():
+    body = "<p>Le conseil communal adopte le budget.</p>".encode() * 50
+    kept = entry(body=body)
+    headers, compressed = kept.variant(True)
+    assert gzip.decompress(compressed) == body
+    assert (b"content-encoding", b"gzip") in headers
+    assert (b"content-length", str(len(compressed)).encode()) in headers
+    assert (b"vary", b"Cookie, Accept-Encoding") in headers
+    plain_headers, plain = kept.variant(False)
+    assert plain == body
+    assert (b"content-length", str(len(body)).encode()) in plain_headers
+    assert (b"vary", b"Cookie, Accept-Encoding") in plain_headers
+    assert b"999" not in dict(plain_headers).values(), "Django's length is recomputed per copy"
+
+
+def test_small_or_binary_bodies_have_no_gzip_copy():
+    assert entry(body=b"short").gzipped is None
+    jpeg = entry(body=b"\xff\xd8" * 1000, headers=[(b"Content-Type", b"image/jpeg")])
+    assert jpeg.gzipped is None
+    assert jpeg.variant(True)[1] == b"\xff\xd8" * 1000
