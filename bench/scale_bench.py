@@ -50,6 +50,25 @@ def timed(client, url, repeat):
     return {"url": url, "median_ms": round(statistics.median(samples), 1), "max_ms": round(max(samples), 1)}
 
 
+def plot(report, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = [row["page"] for row in report["results"]]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.barh(labels, [row["median_ms"] for row in report["results"]], color="#a3161a", label="médiane")
+    ax.scatter([row["max_ms"] for row in report["results"]], labels, color="#1a1a1a", marker="|", s=200, label="max")
+    ax.axvline(200, color="#595959", linestyle="--", label="objectif 200 ms")
+    ax.invert_yaxis()
+    ax.set_xlabel("ms, sans cache")
+    ax.set_title(f"{report['database']} : {report['articles']} articles, {report['in_section']} dans une rubrique")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
@@ -104,6 +123,7 @@ def main():
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"scale-{connection.vendor}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    plot(report, RESULTS / f"scale-{connection.vendor}.png")
     print(f"| {connection.vendor} ({report['articles']} articles, {count} dans « {big.title} ») | médiane ms | max ms |")
     print("|---|---:|---:|")
     for label, row in rows:
