@@ -6,8 +6,6 @@ data the server sees, use `server_shell`, which runs Django code against that sa
 """
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from manchette.edge.tests.processes import free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -113,12 +113,6 @@ def server_shell(server_env):
     return run
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_serving(process, url, log_path):
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
@@ -151,13 +145,7 @@ def live_server_url(server_env, tmp_path_factory):
         wait_until_serving(process, f"{url}/", log_path)
         yield url
     finally:
-        # granian runs its workers as children: the whole process group goes.
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="session")
