@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from manchette.filinfo.feed import latest_items
@@ -9,10 +10,10 @@ from manchette.filinfo.feed import latest_items
 from .models import (
     CARD_RENDITIONS,
     HERO_RENDITIONS,
-    Article,
     EditorsPick,
     FrontPageLead,
     NewsRendition,
+    paginate,
     visible_articles,
     with_cards,
 )
@@ -116,8 +117,6 @@ def article_page(article, request):
         "best_of": _labelled([a for a in best_of() if a.pk != article.pk], index),
         "filinfo": latest_items(),
     }
-    if article.hero_image_id:
-        context["hero_renditions"] = HERO_RENDITIONS
     if article.story_id:
         same_story = visible_articles().filter(story_id=article.story_id).exclude(pk=article.pk)
         context["same_story"] = list(same_story.only("id", "title", "url_path", "path", "first_published_at")[:SAME_STORY_SHOWN])
@@ -158,4 +157,8 @@ def label_articles(articles, request):
     return _labelled(list(articles), section_index(request))
 
 
-__all__ = ["Article", "article_page", "front_page", "section_page", "section_index", "label_articles"]
+def listing_page(request, queryset):
+    """One page of an article list (section, tag, author, fil info), each labelled with its section."""
+    page_obj = paginate(request, queryset, settings.ARTICLES_PER_PAGE)
+    page_obj.object_list = label_articles(page_obj.object_list, request)
+    return page_obj

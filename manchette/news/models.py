@@ -1,6 +1,5 @@
 """The newspaper: front page, sections, articles, stories, authors, images."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -209,10 +208,9 @@ class Section(RoutablePageMixin, Page):
 
     @path("")
     def listing(self, request):
-        from .context import label_articles, section_page
+        from .context import listing_page, section_page
 
-        page_obj = paginate(request, with_cards(self.articles()), settings.ARTICLES_PER_PAGE)
-        page_obj.object_list = label_articles(page_obj.object_list, request)
+        page_obj = listing_page(request, with_cards(self.articles()))
         context = {"page_obj": page_obj, **section_page(self, request)}
         return self.render(request, context_overrides=context)
 

@@ -4,13 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
 
-from .context import label_articles
-from .models import Author, paginate, visible_articles, with_cards
+from .context import listing_page
+from .models import Author, visible_articles, with_cards
 
 
 def _article_list(request, queryset, template, extra):
-    page_obj = paginate(request, with_cards(queryset), settings.ARTICLES_PER_PAGE)
-    page_obj.object_list = label_articles(page_obj.object_list, request)
+    page_obj = listing_page(request, with_cards(queryset))
     return render(request, template, {"page_obj": page_obj, **extra})
 
 
