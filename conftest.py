@@ -9,3 +9,12 @@ def home(db):
 
     call_command("setup_newsroom", verbosity=0)
     return HomePage.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Wagtail caches renditions by image id; ids are reused between tests, so the cache must not be."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
