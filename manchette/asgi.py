@@ -7,5 +7,7 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 django_application = get_asgi_application()
 
 from manchette.edge.app import EdgeCache  # noqa: E402
+from manchette.filinfo.live import LiveFeed, end_streams_before_stopping  # noqa: E402
 
-application = EdgeCache(django_application)
+application = LiveFeed(EdgeCache(django_application))
+end_streams_before_stopping(application.hub)

@@ -55,7 +55,9 @@ def granian_command(argv):
     return [
         sys.executable, "-m", "granian", "--interface", "asgi",
         "--host", args.host, "--port", str(args.port), "--workers", str(args.workers),
-        "--loop", "auto", "--backlog", "2048", "--no-ws",
+        "--loop", "uvloop", "--backlog", "4096", "--no-ws",
+        # Each open fil info stream counts as a request in flight: leave room for all of them.
+        "--backpressure", str(settings.FILINFO_MAX_STREAMS + 1000),
         "--static-path-route", settings.STATIC_URL.rstrip("/"),
         "--static-path-mount", str(settings.STATIC_ROOT),
         "--static-path-route", settings.MEDIA_URL.rstrip("/"),

@@ -205,6 +205,14 @@ EDGE_CACHE_MAX_AGE = int(os.environ.get("EDGE_CACHE_MAX_AGE", "300"))
 EDGE_CACHE_ENTRIES = int(os.environ.get("EDGE_CACHE_ENTRIES", "2000"))
 EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
 
+# Le fil info in direct (manchette/filinfo/live.py): events each process keeps for readers who reconnect,
+# bytes a slow reader may fall behind before its stream is closed (it then reconnects and replays), and
+# how many streams one address and one process may hold.
+FILINFO_REPLAY_EVENTS = int(os.environ.get("FILINFO_REPLAY_EVENTS", "1000"))
+FILINFO_STREAM_BUFFER_BYTES = int(os.environ.get("FILINFO_STREAM_BUFFER_BYTES", str(256 * 1024)))
+FILINFO_MAX_STREAMS_PER_CLIENT = int(os.environ.get("FILINFO_MAX_STREAMS_PER_CLIENT", "50"))
+FILINFO_MAX_STREAMS = int(os.environ.get("FILINFO_MAX_STREAMS", "20000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

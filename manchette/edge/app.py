@@ -105,12 +105,15 @@ class EdgeCache:
         if self.bus is not None:
             self.bus.listen()
 
+    async def startup(self):
+        self._listen()
+
     async def _lifespan(self, receive, send):
         # Django only speaks HTTP: the edge answers the server's start and stop itself.
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._listen()
+                await self.startup()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

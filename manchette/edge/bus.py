@@ -1,12 +1,15 @@
-"""Carries invalidations between machines over Redis.
+"""Carries a machine's counter bumps (generation.py) to the other machines: over Redis, or PostgreSQL.
 
 Each bump is published with the node id of the machine that made it; every server process listens in a
-thread of its own and bumps its machine's counter for the bumps of other machines.
+thread of its own and bumps its machine's counter for the bumps of other machines. Redis pub/sub is used
+when REDIS_URL is set, otherwise PostgreSQL's LISTEN/NOTIFY when the database is PostgreSQL; with SQLite
+there is one machine and its counter is enough.
 """
 
 import logging
 import threading
 
+import psycopg
 import redis
 
 CHANNEL = "manchette:edge:bump"
@@ -16,30 +19,27 @@ RETRY_SECONDS = 1
 logger = logging.getLogger(__name__)
 
 
-class RedisBus:
-    def __init__(self, url, generation):
-        self.url = url
+class Bus:
+    def __init__(self, generation, channel=CHANNEL):
         self.generation = generation
-        self._client = None
+        self.channel = channel
         self._listener = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
 
     def publish(self):
-        if self._client is None:
-            self._client = redis.Redis.from_url(self.url)
         try:
-            self._client.publish(CHANNEL, self.generation.node_id)
-        except redis.RedisError:
+            self._publish(self.generation.node_id)
+        except (redis.RedisError, psycopg.Error):
             # The change is committed and this machine is up to date; other machines catch up when their
-            # listeners reconnect, or when their entries expire (EDGE_CACHE_MAX_AGE).
-            logger.exception("Edge cache: could not publish an invalidation to Redis")
+            # listeners reconnect (they then bump once, to be safe).
+            logger.exception("Edge bus: could not publish a bump on %s", self.channel)
 
     def listen(self):
         """Starts, once per process, the thread that applies the bumps of other machines."""
         with self._lock:
             if self._listener is None:
-                self._listener = threading.Thread(target=self._run, name="edge-invalidation", daemon=True)
+                self._listener = threading.Thread(target=self._run, name=f"bus {self.channel}", daemon=True)
                 self._listener.start()
 
     def stop(self):
@@ -51,24 +51,96 @@ class RedisBus:
         while not self._stopped.is_set():
             try:
                 self._follow(reconnecting)
-            except redis.RedisError as error:
-                logger.warning("Edge cache: Redis listener lost (%s), reconnecting", error)
+            except (redis.RedisError, psycopg.Error) as error:
+                logger.warning("Listener of %s lost (%s), reconnecting", self.channel, error)
             except Exception:
                 # The thread must outlive any surprise, or this machine would stop hearing of changes.
-                logger.exception("Edge cache: Redis listener failed, restarting")
+                logger.exception("Listener of %s failed, restarting", self.channel)
             reconnecting = True
             self._stopped.wait(RETRY_SECONDS)
+
+    def _received(self, node_id):
+        if node_id != self.generation.node_id:
+            self.generation.bump()
+
+    def _subscribed(self, reconnecting):
+        if reconnecting:
+            # Whatever was published while this process was not listening is lost: start afresh.
+            self.generation.bump()
+
+
+class RedisBus(Bus):
+    def __init__(self, url, generation, channel=CHANNEL):
+        super().__init__(generation, channel)
+        self.url = url
+        self._client = None
+
+    def _publish(self, node_id):
+        if self._client is None:
+            self._client = redis.Redis.from_url(self.url)
+        self._client.publish(self.channel, node_id)
 
     def _follow(self, reconnecting):
         client = redis.Redis.from_url(self.url, health_check_interval=HEALTH_CHECK_SECONDS)
         with client.pubsub(ignore_subscribe_messages=True) as pubsub:
-            pubsub.subscribe(CHANNEL)
-            if reconnecting:
-                # Whatever was published while this process was not listening is lost: start afresh.
-                self.generation.bump()
-            own_node = self.generation.node_id.encode()
+            pubsub.subscribe(self.channel)
+            self._subscribed(reconnecting)
             while not self._stopped.is_set():
                 # The timeout lets the health check notice a connection that died silently.
                 message = pubsub.get_message(timeout=HEALTH_CHECK_SECONDS)
-                if message is not None and message["data"] != own_node:
-                    self.generation.bump()
+                if message is not None:
+                    self._received(message["data"].decode())
+
+
+class PostgresBus(Bus):
+    def __init__(self, conninfo, generation, channel=CHANNEL):
+        super().__init__(generation, channel)
+        self.conninfo = conninfo
+        self._publisher = None
+
+    @property
+    def _pg_channel(self):
+        return self.channel.replace(":", "_")
+
+    def _publish(self, node_id):
+        if self._publisher is None or self._publisher.closed:
+            self._publisher = psycopg.connect(self.conninfo, autocommit=True)
+        with self._lock:
+            self._publisher.execute("SELECT pg_notify(%s, %s)", [self._pg_channel, node_id])
+
+    def _follow(self, reconnecting):
+        with psycopg.connect(self.conninfo, autocommit=True) as connection:
+            connection.execute(f'LISTEN "{self._pg_channel}"')
+            self._subscribed(reconnecting)
+            while not self._stopped.is_set():
+                for notification in connection.notifies(timeout=HEALTH_CHECK_SECONDS):
+                    self._received(notification.payload)
+                # A quiet channel: make sure the connection is still there.
+                connection.execute("SELECT 1")
+
+
+_buses = {}
+
+
+def bus_for(generation, channel, *, redis_url, database):
+    """The bus that suits the configuration, or None with SQLite and no Redis; one per configuration."""
+    key = (generation.path, channel, redis_url, *(database.get(name) for name in ("ENGINE", "NAME", "HOST", "PORT")))
+    if key not in _buses:
+        _buses[key] = _new_bus(generation, channel, redis_url, database)
+    return _buses[key]
+
+
+def _new_bus(generation, channel, redis_url, database):
+    if redis_url:
+        return RedisBus(redis_url, generation, channel)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        return PostgresBus(conninfo(database), generation, channel)
+    return None
+
+
+def conninfo(database):
+    parts = {
+        "dbname": database.get("NAME"), "user": database.get("USER"), "password": database.get("PASSWORD"),
+        "host": database.get("HOST"), "port": database.get("PORT"),
+    }
+    return psycopg.conninfo.make_conninfo(**{key: str(value) for key, value in parts.items() if value})

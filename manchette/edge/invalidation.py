@@ -7,7 +7,7 @@ import functools
 
 from django.conf import settings
 
-from .bus import RedisBus
+from .bus import CHANNEL, bus_for
 from .generation import Generation
 
 GENERATION_FILE = "edge-generation"
@@ -18,14 +18,9 @@ def generation():
     return Generation(settings.DATA_DIR / GENERATION_FILE)
 
 
-@functools.cache
-def _bus(url):
-    return RedisBus(url, generation())
-
-
 def bus():
-    """The Redis bus when REDIS_URL is set, otherwise None: one machine needs only its counter."""
-    return _bus(settings.REDIS_URL) if settings.REDIS_URL else None
+    """Redis or PostgreSQL to reach other machines; None with SQLite alone: one machine needs only its counter."""
+    return bus_for(generation(), CHANNEL, redis_url=settings.REDIS_URL, database=settings.DATABASES["default"])
 
 
 def bump():

@@ -1,0 +1,117 @@
+"""Keeps the fil info in step with publishing, and logs every change for the pages that follow it live.
+
+`show(item)` puts a published article or dispatch in the feed (or corrects it there), `withdraw(key)`
+takes it out. Both change `FeedEntry` and append a `FeedEvent` in the caller's transaction; once it
+commits, every server process is told (notify.py) and pushes the event to open pages.
+
+The event ids are what readers resume from, so they must become visible in id order. PostgreSQL hands out
+sequence values before commit, so two transactions could commit 12 before 11 and a process reading « after
+11 » would skip 12 for good: writers therefore take a transaction-scoped advisory lock first. SQLite
+writes one transaction at a time anyway.
+"""
+
+import json
+
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.models import Page
+
+from manchette.edge.invalidation import bump as invalidate_pages
+
+from . import notify
+from .models import Dispatch, FeedEntry, FeedEvent
+
+ADVISORY_LOCK = 0x6D616E66  # any constant shared by every writer of the log
+
+
+def entry_key(item):
+    return f"{'depeche' if isinstance(item, Dispatch) else 'article'}-{item.pk}"
+
+
+def show(item):
+    """Adds a live article or dispatch to the feed, or updates it there; withdraws it if it is not live."""
+    if not item.live:
+        return withdraw(entry_key(item))
+    with transaction.atomic():
+        fields = entry_fields(item)
+        first_shown = {"published_at": fields.pop("published_at")}
+        # An item keeps its place in the feed when corrected: cursors handed to readers stay valid.
+        entry, created = FeedEntry.objects.update_or_create(
+            key=entry_key(item), defaults=fields, create_defaults={**fields, **first_shown}
+        )
+        _append(entry.key, FeedEvent.UPSERT, event_data(entry))
+    if not created:
+        # A correction changes what cached pages show: they must not keep the old text.
+        transaction.on_commit(invalidate_pages)
+    return entry
+
+
+def withdraw(key):
+    with transaction.atomic():
+        deleted, _ = FeedEntry.objects.filter(key=key).delete()
+        if deleted:
+            _append(key, FeedEvent.REMOVE, {"key": key})
+            transaction.on_commit(invalidate_pages)
+    return bool(deleted)
+
+
+def entry_fields(item, section_title=None):
+    now = timezone.now()
+    if isinstance(item, Dispatch):
+        return {
+            "kind": FeedEntry.DISPATCH, "dispatch": item, "published_at": item.first_published_at or now,
+            "updated_at": item.last_published_at or now, "important": item.important, "title": item.title,
+            "text": item.text, "source": item.source, "url": item.get_absolute_url(), "section": "",
+        }
+    if section_title is None:
+        parent = item.get_parent()
+        section_title = parent.title if parent else ""
+    return {
+        "kind": FeedEntry.ARTICLE, "article": item, "published_at": item.first_published_at or now,
+        "updated_at": item.last_published_at or now, "important": False, "title": item.title,
+        "text": item.lead, "source": "", "url": item.get_url(), "section": section_title,
+    }
+
+
+def rebuild():
+    """Makes the feed match what is live, without logging events (demo loader, bulk imports, repairs).
+
+    Open pages are not told; they get the items on their next load.
+    """
+    from manchette.news.models import Section, visible_articles
+
+    sections = dict(Section.objects.values_list("path", "title"))
+    wanted = {}
+    for article in visible_articles().defer("body").iterator(chunk_size=2000):
+        wanted[entry_key(article)] = entry_fields(article, sections.get(article.path[: -Page.steplen], ""))
+    for dispatch in Dispatch.objects.filter(live=True):
+        wanted[entry_key(dispatch)] = entry_fields(dispatch)
+    with transaction.atomic():
+        FeedEntry.objects.filter(article__isnull=False).exclude(article__in=visible_articles().values("pk")).delete()
+        FeedEntry.objects.filter(dispatch__isnull=False).exclude(dispatch__live=True).delete()
+        existing = set(FeedEntry.objects.values_list("key", flat=True))
+        FeedEntry.objects.bulk_create(
+            (FeedEntry(key=key, **fields) for key, fields in wanted.items() if key not in existing), batch_size=2000
+        )
+    return len(wanted)
+
+
+def event_data(entry):
+    """What an open page needs to show the entry: its HTML in the block and on the feed page."""
+    context = {"item": entry}
+    return {
+        "key": entry.key,
+        "important": entry.important,
+        "published": entry.published_at.isoformat(),
+        "block": render_to_string("filinfo/includes/item.html", context).strip(),
+        "page": render_to_string("filinfo/includes/entry.html", context).strip(),
+    }
+
+
+def _append(key, action, data):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+    FeedEvent.objects.create(key=key, action=action, data=json.dumps(data, ensure_ascii=False))
+    notify.on_commit()

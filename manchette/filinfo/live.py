@@ -1,0 +1,362 @@
+"""Pushes the fil info to open pages with Server-Sent Events, served in front of Django.
+
+Each server process has one `Hub`. It reads new `FeedEvent` rows (one query per change, whatever the
+number of readers) when the machine's counter moves (notify.py), keeps the latest ones in memory, and
+hands each event, encoded once, to every open stream. A stream answers without entering Django: it
+replays from memory what its reader missed (Last-Event-ID, or `?depuis=` on a page's first connection),
+then follows.
+
+A slow reader only fills its own buffer; past `STREAM_BUFFER_BYTES` its stream is closed and the browser
+reconnects with its last id, so it misses nothing and delays no one. Streams get a heartbeat comment every
+`HEARTBEAT_SECONDS` and are ended cleanly when the server stops.
+"""
+
+import asyncio
+import bisect
+import collections
+import concurrent.futures
+import logging
+import signal
+import time
+from urllib.parse import parse_qs
+
+from django.conf import settings
+
+from . import notify
+
+STREAM_PATH = "/fil-info/direct/"
+WATCH_SECONDS = 0.02
+SAFETY_POLL_SECONDS = 5
+HEARTBEAT_SECONDS = 15
+FETCH_BATCH = 500
+RETRY_MILLISECONDS = 2000
+# With no usable id (none, garbage, from the future) a reader gets the latest few events: harmless, since
+# every event says what an item now is.
+FRESH_REPLAY = 20
+STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-store"),
+    (b"x-accel-buffering", b"no"),
+]
+
+logger = logging.getLogger(__name__)
+
+
+def encode(event_id, action, data):
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (event_id, action.encode(), data.encode())
+
+
+RESET = b"event: reset\ndata: {}\n\n"
+HEARTBEAT = b": \n\n"
+
+
+class Stream:
+    """One open connection's pending bytes."""
+
+    __slots__ = ("chunks", "size", "ready", "closed", "gone", "client")
+
+    def __init__(self, client):
+        self.chunks = []
+        self.size = 0
+        self.ready = asyncio.Event()
+        self.closed = False
+        self.gone = False
+        self.client = client
+
+    def push(self, data, limit):
+        if self.closed:
+            return
+        if self.size + len(data) > limit:
+            # A reader this far behind reconnects with its last id and replays from memory instead.
+            self.close()
+            return
+        self.chunks.append(data)
+        self.size += len(data)
+        self.ready.set()
+
+    def take(self):
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        self.size = 0
+        self.ready.clear()
+        return data
+
+    def close(self):
+        self.closed = True
+        self.ready.set()
+
+
+class Hub:
+    def __init__(self):
+        self.streams = set()
+        self.per_client = collections.Counter()
+        self.ids = []  # ids of the events kept in memory, ascending, beside their encoded bytes
+        self.frames = []
+        self.floor = 0  # every event up to this id may be missing from memory
+        self.head = 0
+        self.memory = settings.FILINFO_REPLAY_EVENTS
+        self.buffer_limit = settings.FILINFO_STREAM_BUFFER_BYTES
+        self.max_per_client = settings.FILINFO_MAX_STREAMS_PER_CLIENT
+        self.max_streams = settings.FILINFO_MAX_STREAMS
+        self._database = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="filinfo-hub")
+        self._task = None
+        self._started = None
+        self._stopping = False
+
+    # Lifecycle
+
+    async def start(self):
+        if self._task is None:
+            self._started = asyncio.get_running_loop().create_future()
+            self._task = asyncio.create_task(self._run())
+        await asyncio.shield(self._started)
+
+    async def stop(self):
+        self._stopping = True
+        for stream in list(self.streams):
+            stream.close()
+        if self._task is not None:
+            self._task.cancel()
+        # Let every stream send its last bytes and end before the server closes the sockets.
+        deadline = time.monotonic() + 2
+        while self.streams and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    async def _run(self):
+        counter = notify.counter()
+        remote = notify.bus()
+        while True:
+            try:
+                seen = counter.current()
+                await self._load()
+                break
+            except Exception:
+                logger.exception("Fil info: could not read the event log, retrying")
+                await asyncio.sleep(1)
+        if remote is not None:
+            remote.listen()
+        self._started.set_result(None)
+        next_poll = next_heartbeat = time.monotonic()
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            now = time.monotonic()
+            current = counter.current()
+            if current != seen or now >= next_poll:
+                seen = current
+                next_poll = now + SAFETY_POLL_SECONDS
+                try:
+                    await self._follow()
+                except Exception:
+                    # The database may be restarting: the next poll catches up.
+                    logger.exception("Fil info: could not read new events")
+            if now >= next_heartbeat:
+                next_heartbeat = now + HEARTBEAT_SECONDS
+                self._broadcast(HEARTBEAT)
+
+    # Reading the log
+
+    async def _load(self):
+        rows, floor = await self._in_thread(recent_events, self.memory)
+        self.floor = floor
+        for row in rows:
+            self._keep(*row)
+
+    async def _follow(self):
+        while True:
+            rows = await self._in_thread(events_after, self.head, FETCH_BATCH)
+            for row in rows:
+                self._broadcast(self._keep(*row))
+            if len(rows) < FETCH_BATCH:
+                return
+
+    def _keep(self, event_id, action, data):
+        frame = encode(event_id, action, data)
+        self.ids.append(event_id)
+        self.frames.append(frame)
+        self.head = event_id
+        if len(self.ids) > self.memory:
+            drop = len(self.ids) - self.memory
+            self.floor = self.ids[drop - 1]
+            del self.ids[:drop], self.frames[:drop]
+        return frame
+
+    async def _in_thread(self, function, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._database, function, *args)
+
+    def _broadcast(self, frame):
+        limit = self.buffer_limit
+        for stream in self.streams:
+            stream.push(frame, limit)
+
+    # Serving a stream
+
+    def replay(self, last_id):
+        """What a reader who saw LAST_ID must get first: the events after it, or a reset."""
+        if last_id is None or last_id > self.head:
+            return b"".join(self.frames[-FRESH_REPLAY:])
+        if last_id < self.floor:
+            return RESET
+        return b"".join(self.frames[bisect.bisect_right(self.ids, last_id):])
+
+    async def serve(self, scope, receive, send):
+        if scope["method"] not in ("GET", "HEAD"):
+            return await plain(send, 405, "Méthode non autorisée.", [(b"allow", b"GET, HEAD")])
+        client = (scope.get("client") or ("?", 0))[0]
+        if self._stopping or len(self.streams) >= self.max_streams:
+            return await plain(send, 503, "Le direct est saturé, réessayez dans un instant.", [(b"retry-after", b"5")])
+        if self.per_client[client] >= self.max_per_client:
+            return await plain(send, 429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")])
+        await self.start()
+        stream = Stream(client)
+        # Registered and replayed with no await in between: no event can fall between the two.
+        self._register(stream)
+        try:
+            first = b"retry: %d\n\n" % RETRY_MILLISECONDS + self.replay(last_event_id(scope))
+            await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+            if scope["method"] == "HEAD":
+                return await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.body", "body": first, "more_body": True})
+            watcher = asyncio.ensure_future(wait_for_disconnect(receive, stream))
+            try:
+                await self._pump(stream, send)
+            finally:
+                watcher.cancel()
+        except Exception:
+            if not stream.gone:
+                raise
+            # The reader went away while we wrote to it: nothing to answer.
+        finally:
+            self._unregister(stream)
+
+    async def _pump(self, stream, send):
+        while True:
+            await stream.ready.wait()
+            data = stream.take()
+            if data:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+            if stream.closed:
+                if not stream.gone:
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+
+    def _register(self, stream):
+        self.streams.add(stream)
+        self.per_client[stream.client] += 1
+
+    def _unregister(self, stream):
+        self.streams.discard(stream)
+        self.per_client[stream.client] -= 1
+        if self.per_client[stream.client] <= 0:
+            del self.per_client[stream.client]
+
+
+async def wait_for_disconnect(receive, stream):
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            stream.gone = True
+            stream.close()
+            return
+
+
+def last_event_id(scope):
+    """The id the reader last saw: Last-Event-ID on a reconnection, `depuis` on a page's first one."""
+    for name, value in scope["headers"]:
+        if name == b"last-event-id":
+            return parse_id(value.decode("latin-1"))
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("depuis")
+    return parse_id(values[0]) if values else None
+
+
+def parse_id(text):
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+async def plain(send, status, message, headers=()):
+    body = message.encode()
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"%d" % len(body)), *headers],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+# Run in the hub's database thread.
+
+def recent_events(count):
+    from django.db import close_old_connections
+
+    from .models import FeedEvent
+
+    close_old_connections()
+    rows = list(FeedEvent.objects.order_by("-id").values_list("id", "action", "data")[:count])
+    rows.reverse()
+    if not rows:
+        return rows, 0
+    older = FeedEvent.objects.filter(id__lt=rows[0][0]).order_by("-id").values_list("id", flat=True).first()
+    return rows, older or 0
+
+
+def events_after(event_id, count):
+    from django.db import close_old_connections
+
+    from .models import FeedEvent
+
+    close_old_connections()
+    return list(FeedEvent.objects.filter(id__gt=event_id).order_by("id").values_list("id", "action", "data")[:count])
+
+
+class LiveFeed:
+    """ASGI layer: the stream path goes to the hub, everything else to the inner app."""
+
+    def __init__(self, app, hub=None):
+        self.app = app
+        self.hub = hub or Hub()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == STREAM_PATH:
+            return await self.hub.serve(scope, receive, send)
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        await self.app(scope, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await self.app.startup()
+                await self.hub.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.hub.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def end_streams_before_stopping(hub):
+    """Makes a stopping server process end its streams first, so readers reconnect at once elsewhere.
+
+    granian drains open connections before it tells the application it stops (lifespan), and a stream
+    never ends by itself: the worker would hang until killed. Its per-worker signal set-up is wrapped so
+    that SIGINT/SIGTERM first end every stream, then reach granian. Without granian (tests), nothing to do.
+    """
+    try:
+        from granian import _signals
+    except ImportError:
+        return
+    granian_set_up = _signals.set_loop_signals
+
+    def set_loop_signals(loop):
+        granian_stop = granian_set_up(loop)
+
+        def stop(*args):
+            loop.create_task(hub.stop()).add_done_callback(lambda task: granian_stop.set())
+
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, stop)
+        return granian_stop
+
+    _signals.set_loop_signals = set_loop_signals
