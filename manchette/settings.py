@@ -30,6 +30,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Le Quotidien de Manchette")
 INSTALLED_APPS = [
     "manchette.news",
     "manchette.filinfo",
+    "manchette.wires",
     "manchette.search",
     "manchette.edge",
     "wagtail.contrib.settings",
