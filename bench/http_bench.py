@@ -84,6 +84,7 @@ http {{
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each target")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="granian and nginx worker processes")
@@ -191,12 +192,19 @@ LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(page, kind, url, args, headers):
+def wrk(url, args, headers, duration):
     # A 10 s timeout, so that slow answers count in the latencies instead of being dropped.
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s", "--latency"]
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
     for header, value in headers.items():
         command += ["-H", f"{header}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    return subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+
+
+def run_wrk(page, kind, url, args, headers):
+    if args.warmup:
+        # Unmeasured: the first seconds of a target pay for connections, caches and the other server going idle.
+        wrk(url, args, headers, args.warmup)
+    output = wrk(url, args, headers, args.duration)
     latencies = {f"p{p}_ms": float(value) * UNITS[unit] for p, value, unit in LATENCY.findall(output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     # "Socket errors: connect 0, read 0, write 0, timeout 47": timeouts are answers slower than 10 s.

@@ -99,3 +99,12 @@ def test_bad_counts_and_a_missing_front_page_are_refused(db):
         call_command("generate_articles", -1, verbosity=0)
     with pytest.raises(CommandError, match="setup_newsroom"):
         call_command("generate_articles", 1, verbosity=0)
+
+
+def test_generated_articles_are_in_the_fil_info(generated):
+    from manchette.filinfo.models import FeedEntry
+
+    newest = visible_articles().first()
+    assert FeedEntry.objects.count() == visible_articles().count()
+    entry = FeedEntry.objects.first()
+    assert (entry.article_id, entry.url, entry.published_at) == (newest.pk, newest.url, newest.first_published_at)

@@ -19,6 +19,7 @@ from taggit.models import Tag
 from tqdm import tqdm
 from wagtail.models import Locale, Page
 
+from manchette.filinfo.events import rebuild as rebuild_feed
 from manchette.news.models import Article, ArticleTag, HomePage, Section
 
 BATCH_SIZE = 5000
@@ -142,6 +143,8 @@ class Command(BaseCommand):
             while batch := list(islice(parents, BATCH_SIZE)):
                 generator.insert(batch)
                 bar.update(len(batch))
+        # Bulk inserts send no publishing signals: the fil info is brought in line in one pass.
+        feed_entries = rebuild_feed()
         analyze()
         if verbosity >= 1:
             self.stdout.write(f"{count} articles créés, dont {section_share} dans « {big.title} ».")
