@@ -1,5 +1,6 @@
 """The newspaper: front page, sections, articles, stories, authors, images."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -119,12 +120,60 @@ def with_cards(queryset):
     )
 
 
+class FromEitherEndPaginator(Paginator):
+    """Page N of M reads from the nearer end of the list: the last pages cost what the first ones cost.
+
+    An OFFSET makes the database walk every row it skips: the last page of a section of 20,000 articles
+    read 20,000 of them. A page in the second half is found in the reverse order, with the smaller offset;
+    and past the first page, the rows skipped are read as keys only (a narrow sort that fits in memory),
+    the page's full rows then fetched by key. Only a queryset whose ordering ends on a unique field is paged
+    this way, so that both directions give the same rows in the same order; anything else (a list, an
+    unordered or partly ordered query) pages as Django does.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom == 0 or not totally_ordered(self.object_list):
+            return super().page(number)
+        rows = self.object_list
+        if self.count - top < bottom:
+            keys = rows.reverse().values_list("pk", flat=True)[self.count - top : self.count - bottom]
+        else:
+            keys = rows.values_list("pk", flat=True)[bottom:top]
+        return self._get_page(list(rows.filter(pk__in=keys)), number, self)
+
+
+def totally_ordered(object_list):
+    """Whether the query orders its rows totally (last on a unique field), so that any two reads agree."""
+    if not isinstance(object_list, models.QuerySet):
+        return False
+    query = object_list.query
+    if query.is_sliced or query.combinator or query.distinct_fields:
+        return False
+    ordering = query.order_by or (query.default_ordering and object_list.model._meta.ordering) or ()
+    last = ordering[-1] if ordering else None
+    if not isinstance(last, str):
+        return False
+    name = last.removeprefix("-")
+    if name == "pk":
+        return True
+    try:
+        field = object_list.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.unique and not field.null
+
+
 def paginate(request, queryset, per_page):
     """Page through a list; a page number that is not a number or out of range is a 404."""
     raw = request.GET.get("page", "1")
     if not raw.isdigit() or len(raw) > 6:
         raise Http404(_("Cette page n’existe pas."))
-    paginator = Paginator(queryset, per_page)
+    paginator = FromEitherEndPaginator(queryset, per_page)
     try:
         return paginator.page(int(raw))
     except EmptyPage as exc:
