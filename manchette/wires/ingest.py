@@ -1,0 +1,198 @@
+"""Taking agency wires in: each ninjs item creates, corrects or withdraws one dispatch, and only once.
+
+The latest version received for a uri decides (by `version`, then by its date): a resend changes nothing,
+an older version is ignored, a newer one corrects the dispatch (published again if it is live, so the site
+and open pages show the correction), `canceled` or `withheld` takes it out of the fil info. A new wire is
+published at once or left as a draft for an editor, as its source is configured.
+
+Dispatches are published the Wagtail way (a revision, then its publication), so the fil info follows
+through its signals, embargoes become scheduled publications, and the history shows what the agency sent.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from manchette.filinfo.models import Dispatch
+
+from . import ninjs
+from .models import WireItem
+from .ninjs import NinjsError
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+IGNORED = "ignored"
+WITHDRAWN = "withdrawn"
+REJECTED = "rejected"
+
+LABELS = {
+    CREATED: _("créées"),
+    UPDATED: _("mises à jour"),
+    UNCHANGED: _("inchangées (déjà reçues)"),
+    IGNORED: _("ignorées (version plus ancienne)"),
+    WITHDRAWN: _("retirées (annulées par l’agence)"),
+    REJECTED: _("refusées"),
+}
+# What the HTTP endpoint answers for each item.
+CODES = {
+    CREATED: "creee", UPDATED: "mise_a_jour", UNCHANGED: "inchangee", IGNORED: "ignoree", WITHDRAWN: "retiree",
+    REJECTED: "refusee",
+}
+
+_NUMERIC_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)", re.I)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    uri: str = ""
+    version: str = ""
+    dispatch: Dispatch | None = None
+    error: NinjsError | None = None
+
+    def as_json(self):
+        data = {"uri": self.uri, "version": self.version, "resultat": CODES[self.status]}
+        if self.dispatch is not None:
+            data["depeche"] = self.dispatch.pk
+            data["publiee"] = self.dispatch.live
+            if self.dispatch.go_live_at and not self.dispatch.live:
+                data["programmee"] = self.dispatch.go_live_at.isoformat()
+        return data
+
+
+class BatchError(Exception):
+    """An item of a batch was refused; nothing of the batch was saved."""
+
+    def __init__(self, index, error):
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
+
+def ingest(source, data):
+    """Takes one ninjs item (decoded JSON) from SOURCE and returns its Outcome, REJECTED with the reason if bad."""
+    try:
+        return apply(source, ninjs.parse(data))
+    except NinjsError as error:
+        uri = data.get("uri") if isinstance(data, dict) and isinstance(data.get("uri"), str) else ""
+        return Outcome(REJECTED, uri=uri[: ninjs.URI_MAX_LENGTH], error=error)
+
+
+def ingest_all(source, items):
+    """Takes a batch all or nothing: the Outcome of each item, or BatchError naming the first refused one."""
+    wires = []
+    for index, data in enumerate(items):
+        try:
+            wires.append(ninjs.parse(data))
+        except NinjsError as error:
+            raise BatchError(index, error) from None
+    with transaction.atomic():
+        outcomes = []
+        for index, wire in enumerate(wires):
+            try:
+                outcomes.append(apply(source, wire))
+            except NinjsError as error:
+                raise BatchError(index, error) from None
+    return outcomes
+
+
+def apply(source, wire, retried=False):
+    try:
+        with transaction.atomic():
+            item = WireItem.objects.select_for_update().filter(uri=wire.uri).first()
+            if item is None:
+                # The uri is claimed first: a concurrent ingest of the same item fails here, before any dispatch.
+                item = WireItem.objects.create(
+                    source=source, uri=wire.uri, version=wire.version, version_created=wire.version_created,
+                    pubstatus=wire.pubstatus,
+                )
+                return receive(source, item, wire, previous_status=None)
+            if item.source_id != source.pk:
+                raise NinjsError("uri", "déjà reçue d’une autre source")
+            order = compare(wire, item)
+            if order == 0:
+                return outcome(UNCHANGED, wire, item.dispatch)
+            if order < 0:
+                return outcome(IGNORED, wire, item.dispatch)
+            previous_status = item.pubstatus
+            item.version, item.version_created, item.pubstatus = wire.version, wire.version_created, wire.pubstatus
+            item.save()
+            return receive(source, item, wire, previous_status)
+    except IntegrityError:
+        if retried:
+            raise
+        # Another ingest of the same uri committed first: this one is now a resend, an update or older.
+        return apply(source, wire, retried=True)
+
+
+def receive(source, item, wire, previous_status):
+    """Brings the item's dispatch in line with WIRE, which is newer than anything received before."""
+    dispatch = Dispatch.objects.select_for_update().filter(pk=item.dispatch_id).first() if item.dispatch_id else None
+    if not wire.usable:
+        if dispatch is not None:
+            withdraw(dispatch)
+        return outcome(WITHDRAWN, wire, dispatch)
+    if dispatch is None:
+        dispatch = Dispatch(live=False, source=source.name[: ninjs.LABEL_MAX_LENGTH])
+        copy(wire, dispatch)
+        dispatch.save()
+        item.dispatch = dispatch
+        item.save(update_fields=["dispatch"])
+        return outcome(CREATED, wire, write(dispatch, publish=source.publish_immediately))
+    # A dispatch an editor took offline stays offline; one the agency had withdrawn comes back as a new one.
+    taken_down_by_editor = not dispatch.live and dispatch.first_published_at is not None and previous_status == WireItem.USABLE
+    publish = dispatch.live or (source.publish_immediately and not taken_down_by_editor)
+    copy(wire, dispatch)
+    return outcome(UPDATED, wire, write(dispatch, publish))
+
+
+def copy(wire, dispatch):
+    dispatch.title = wire.headline
+    dispatch.text = wire.text
+    dispatch.important = wire.important
+    dispatch.go_live_at = wire.embargoed if wire.embargoed and wire.embargoed > timezone.now() else None
+
+
+def write(dispatch, publish):
+    if publish:
+        # An embargoed wire's publication is scheduled by Wagtail for go_live_at.
+        dispatch.save_revision().publish()
+    else:
+        dispatch.save()
+        dispatch.save_revision()
+    dispatch.refresh_from_db()
+    return dispatch
+
+
+def withdraw(dispatch):
+    if dispatch.live:
+        dispatch.unpublish()
+    # Wagtail keeps an unpublished object as changes awaiting publication, and a scheduled revision would still
+    # go live; a wire its agency withdrew awaits nothing.
+    dispatch.revisions.update(approved_go_live_at=None)
+    Dispatch.objects.filter(pk=dispatch.pk).update(has_unpublished_changes=False, go_live_at=None)
+    dispatch.refresh_from_db()
+
+
+def compare(wire, item):
+    """1 if WIRE is newer than what ITEM recorded, -1 if older, 0 if it is the same version again."""
+    ours, theirs = version_number(wire.version), version_number(item.version)
+    if ours is not None and theirs is not None and ours != theirs:
+        return 1 if ours > theirs else -1
+    if wire.version_created != item.version_created:
+        return 1 if wire.version_created > item.version_created else -1
+    # Same date and versions that cannot be ordered: only the very same version is known to be a resend.
+    return 0 if wire.version == item.version else -1
+
+
+def version_number(version):
+    match = _NUMERIC_VERSION.fullmatch(version)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def outcome(status, wire, dispatch):
+    return Outcome(status, uri=wire.uri, version=wire.version, dispatch=dispatch)

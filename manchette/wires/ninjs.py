@@ -1,0 +1,419 @@
+"""IPTC ninjs (News in JSON): reading agency items of versions 1.x, 2.x and 3.x, and writing ours in 3.0.
+
+The three series name the same things differently (checked against the IPTC schemas in iptc/newsinjson,
+specification/ninjs-schema_1.5.json, _2.0.json and _3.0.json):
+
+    1.x  versioncreated firstcreated embargoed      pubstatus  byline  headline (string)  body_text, body_html…
+    2.x  versioncreated firstcreated embargoed      pubstatus  by      headlines [{value}] bodies [{value, contenttype}]
+    3.x  versionCreated firstCreated embargoedUntil pubStatus  by      headlines [{value}] bodies [{value, contentType}]
+
+`uri`, `version`, `urgency`, `language`, `located` and `type` are spelt alike. An item may say which version
+it follows in `standard` (`$standard` in 1.x); otherwise its property names tell. The standard itself only
+requires `uri`; a wire also needs `version` and its date to be ordered, and a headline and a body to be read.
+
+What reaches a dispatch is plain text: any markup is turned into text by nh3, and the text is shortened to
+the dispatch's limits at a sentence or a word, never refused for its length.
+"""
+
+import datetime
+import html
+import json
+import re
+from dataclasses import dataclass
+
+import nh3
+from django.conf import settings
+
+from manchette.filinfo.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+
+NNBSP = "\u202f"
+PUBSTATUSES = ("usable", "withheld", "canceled")
+ACCEPTED_TYPES = ("text", "composite")
+URI_MAX_LENGTH = 500
+VERSION_MAX_LENGTH = 40
+LABEL_MAX_LENGTH = 100
+MARKUP_PASSES = 4
+# Urgency 1 is a flash, 2 an alert: such wires also go to « La Une » of the fil info.
+IMPORTANT_URGENCY = 2
+
+NAMES = {
+    1: {"version_created": "versioncreated", "first_created": "firstcreated", "embargoed": "embargoed",
+        "pubstatus": "pubstatus", "byline": "byline", "content_type": "contenttype"},
+    2: {"version_created": "versioncreated", "first_created": "firstcreated", "embargoed": "embargoed",
+        "pubstatus": "pubstatus", "byline": "by", "content_type": "contenttype"},
+    3: {"version_created": "versionCreated", "first_created": "firstCreated", "embargoed": "embargoedUntil",
+        "pubstatus": "pubStatus", "byline": "by", "content_type": "contentType"},
+}
+# 3.x spells in camelCase what 1.x and 2.x spell in lower case; these names give the series away, and an item
+# mixing both spellings is refused rather than half read.
+CAMEL_CASE = {
+    name.lower(): name
+    for name in (
+        "versionCreated", "firstCreated", "contentCreated", "pubStatus", "copyrightHolder", "copyrightNotice",
+        "usageTerms", "edNote", "representationType", "altIds", "infoSources", "trustIndicators", "rightsInfo",
+    )
+} | {"embargoed": "embargoedUntil"}
+LOWER_CASE = {camel: lower for lower, camel in CAMEL_CASE.items()}
+# 1.x had singular names for two of these arrays.
+CAMEL_CASE |= {"infosource": "infoSources", "trustindicator": "trustIndicators"}
+SERIES_1_ONLY = {"headline", "byline", "person", "organisation", "place", "subject", "event", "object", "genre"}
+SERIES_2_3_ONLY = {"headlines", "bodies", "descriptions", "people", "organisations", "places", "subjects", "genres"}
+SERIES_1_PREFIXES = ("body_", "description_", "headline_")
+
+SCHEMA_3_0 = "http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json#"
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_SCHEMA_VERSION = re.compile(r"ninjs-schema_(\d+)[._]")
+_UNWANTED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
+_BLOCK_END = re.compile(r"<\s*(?:br|/\s*(?:p|div|li|h[1-6]|blockquote|tr|dd|dt|pre|section|article))\b[^>]*>", re.I)
+_SPACES = re.compile(r"[^\S\n]+")
+_PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?…»](?=\s)")
+# Their content is not text a reader should see, unlike that of other stripped tags.
+_DROPPED_WITH_CONTENT = {"script", "style", "iframe", "noscript", "template", "object", "svg", "math", "title", "head", "textarea", "select"}
+
+
+class NinjsError(ValueError):
+    """A wire that cannot be taken, with the property at fault and the reason, in French."""
+
+    def __init__(self, field, reason):
+        super().__init__(f"{field}{NNBSP}: {reason}" if field else reason)
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Wire:
+    """An agency item, whatever its ninjs version, as the newsroom needs it."""
+
+    standard: int
+    uri: str
+    version: str
+    version_created: datetime.datetime
+    pubstatus: str
+    headline: str
+    text: str
+    first_created: datetime.datetime | None = None
+    embargoed: datetime.datetime | None = None
+    urgency: int | None = None
+    language: str = ""
+    located: str = ""
+    byline: str = ""
+
+    @property
+    def important(self):
+        return self.urgency is not None and self.urgency <= IMPORTANT_URGENCY
+
+    @property
+    def usable(self):
+        return self.pubstatus == "usable"
+
+
+# Reading
+
+
+def loads(raw):
+    """JSON from bytes or text, refusing what Python would take but JSON does not (NaN, Infinity)."""
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise NinjsError("", f"JSON invalide (ligne {error.lineno}, colonne {error.colno})") from None
+    except UnicodeDecodeError:
+        raise NinjsError("", "JSON invalide (le texte n’est pas en UTF-8)") from None
+    except (ValueError, RecursionError):
+        raise NinjsError("", "JSON invalide (NaN, Infinity, nombre démesuré ou imbrication trop profonde)") from None
+
+
+def _refuse_constant(name):
+    raise ValueError(name)
+
+
+def parse(data):
+    """Validates one ninjs item (a decoded JSON object) and returns its `Wire`; raises NinjsError."""
+    if not isinstance(data, dict):
+        raise NinjsError("", "Une dépêche doit être un objet JSON ninjs.")
+    standard = series(data)
+    names = NAMES[standard]
+    uri = read_uri(data)
+    version = read_version(data)
+    version_created = read_datetime(data, names["version_created"], required=True)
+    pubstatus = optional_string(data, names["pubstatus"]) or "usable"
+    if pubstatus not in PUBSTATUSES:
+        raise NinjsError(names["pubstatus"], "valeur inconnue (usable, withheld ou canceled attendu)")
+    kind = optional_string(data, "type")
+    if kind and kind not in ACCEPTED_TYPES:
+        raise NinjsError("type", f"seules les dépêches texte sont acceptées (reçu « {short(kind)} »)")
+    # A cancellation only needs to say which version of which item it withdraws.
+    usable = pubstatus == "usable"
+    headline = read_headline(data, standard, required=usable)
+    text = read_body(data, standard, required=usable)
+    return Wire(
+        standard=standard,
+        uri=uri,
+        version=version,
+        version_created=version_created,
+        first_created=read_datetime(data, names["first_created"]),
+        embargoed=read_datetime(data, names["embargoed"]),
+        pubstatus=pubstatus,
+        headline=shorten(headline, TITLE_MAX_LENGTH),
+        text=shorten(text, TEXT_MAX_LENGTH),
+        urgency=read_urgency(data),
+        language=label(optional_string(data, "language")),
+        located=label(optional_string(data, "located")),
+        byline=label(optional_string(data, names["byline"])),
+    )
+
+
+def series(data):
+    """1, 2 or 3: what the item declares, else what its property names show; mixed spellings are refused."""
+    declared = declared_series(data)
+    keys = set(data)
+    camel = sorted(keys & LOWER_CASE.keys())
+    lower = sorted(keys & CAMEL_CASE.keys())
+    old = sorted(k for k in keys if k in SERIES_1_ONLY or k.startswith(SERIES_1_PREFIXES))
+    new = sorted(keys & SERIES_2_3_ONLY)
+    found = declared or (3 if camel else 1 if old and not new else 2)
+    if found == 3 and lower:
+        raise NinjsError(lower[0], f"nom de ninjs 1.x ou 2.x, alors que la dépêche suit ninjs 3.x (noms en camelCase : {CAMEL_CASE[lower[0]]})")
+    if found < 3 and camel:
+        raise NinjsError(camel[0], f"nom de ninjs 3.x, alors que la dépêche suit ninjs {found}.x (noms en minuscules : {LOWER_CASE[camel[0]]})")
+    if found == 1 and new:
+        raise NinjsError(new[0], "propriété de ninjs 2.x ou 3.x, alors que la dépêche suit ninjs 1.x")
+    if found > 1 and old:
+        raise NinjsError(old[0], f"propriété de ninjs 1.x, alors que la dépêche suit ninjs {found}.x")
+    return found
+
+
+def declared_series(data):
+    for field in ("standard", "$standard"):
+        if field not in data:
+            continue
+        standard = data[field]
+        if not isinstance(standard, dict):
+            raise NinjsError(field, "objet attendu (name, version, schema)")
+        name = standard.get("name")
+        if name is not None and (not isinstance(name, str) or name.strip().lower() != "ninjs"):
+            raise NinjsError(f"{field}.name", "seule la norme ninjs est acceptée")
+        version = standard.get("version")
+        schema = standard.get("schema")
+        if version is not None:
+            if not isinstance(version, str):
+                raise NinjsError(f"{field}.version", "chaîne de caractères attendue, par exemple « 2.1 »")
+            major = version.strip().partition(".")[0]
+        elif isinstance(schema, str) and (match := _SCHEMA_VERSION.search(schema)):
+            major = match.group(1)
+        else:
+            return None
+        if major not in ("1", "2", "3"):
+            raise NinjsError(f"{field}.version", f"version de ninjs non prise en charge (1.x, 2.x ou 3.x ; reçu « {short(version or schema)} »)")
+        return int(major)
+    return None
+
+
+def read_uri(data):
+    uri = data.get("uri")
+    if uri is None:
+        raise NinjsError("uri", "champ obligatoire manquant")
+    if not isinstance(uri, str):
+        raise NinjsError("uri", "chaîne de caractères attendue")
+    uri = uri.strip()
+    if len(uri) > URI_MAX_LENGTH:
+        raise NinjsError("uri", f"trop longue (au plus {URI_MAX_LENGTH} caractères)")
+    if not _URI.fullmatch(uri) or _UNWANTED_CHARACTERS.search(uri):
+        raise NinjsError("uri", "URI invalide (par exemple urn:agence:2024:12345 ou https://…)")
+    return uri
+
+
+def read_version(data):
+    version = data.get("version")
+    if version is None:
+        raise NinjsError("version", "champ obligatoire manquant")
+    # The schema wants a string, but numbers are common enough in the wild to be taken as they are meant.
+    if isinstance(version, int) and not isinstance(version, bool) and 0 <= version < 10**12:
+        return str(version)
+    if not isinstance(version, str):
+        raise NinjsError("version", "chaîne de caractères attendue, par exemple « 2 »")
+    version = version.strip()
+    if not version or len(version) > VERSION_MAX_LENGTH or _UNWANTED_CHARACTERS.search(version) or not version.isprintable():
+        raise NinjsError("version", f"valeur invalide (de 1 à {VERSION_MAX_LENGTH} caractères imprimables)")
+    return version
+
+
+def read_datetime(data, field, required=False):
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise NinjsError(field, "champ obligatoire manquant")
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise NinjsError(field, "date invalide (attendu par exemple 2024-03-18T14:05:00+01:00)")
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise NinjsError(field, "date invalide (attendu par exemple 2024-03-18T14:05:00+01:00)") from None
+    if moment.tzinfo is None:
+        raise NinjsError(field, "date invalide : fuseau horaire manquant (par exemple Z ou +01:00)")
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise NinjsError(field, "date hors limites") from None
+
+
+def read_urgency(data):
+    value = data.get("urgency")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or not 1 <= value <= 9 or value != int(value):
+        raise NinjsError("urgency", "nombre entier de 1 à 9 attendu")
+    return int(value)
+
+
+def read_headline(data, standard, required):
+    if standard == 1:
+        field, value = "headline", optional_string(data, "headline")
+    else:
+        field, value = "headlines", pick(data, "headlines", standard, prefer_roles=("main",))
+    return required_text(data, field, " ".join(html_to_text(value).split()), required)
+
+
+def read_body(data, standard, required):
+    if standard == 1:
+        field = "body_text"
+        bodies = {key: value for key, value in data.items() if key.startswith("body_")}
+        for key, value in bodies.items():
+            if not isinstance(value, str):
+                raise NinjsError(key, "chaîne de caractères attendue")
+        # body_text is the agency's own plain version; any other body_* (html, xhtml…) is markup.
+        preferred = ["body_text", "body_html", "body_xhtml", *sorted(bodies)]
+        value = next((bodies[key] for key in preferred if bodies.get(key, "").strip()), "")
+        present = bool(bodies)
+    else:
+        field = "bodies"
+        value = pick(data, "bodies", standard, prefer_roles=("main", "text"), prefer_plain=True)
+        present = field in data
+    return required_text(data, field, html_to_text(value), required, present)
+
+
+def pick(data, field, standard, prefer_roles=(), prefer_plain=False):
+    """The value of the best entry of a 2.x/3.x array such as headlines or bodies: [{value, role, contentType}]."""
+    entries = data.get(field)
+    if entries is None:
+        return ""
+    if not isinstance(entries, list):
+        raise NinjsError(field, "tableau attendu, par exemple [{\"value\": \"…\"}]")
+    content_type = NAMES[standard]["content_type"]
+    usable = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise NinjsError(f"{field}[{position}]", "objet attendu, avec au moins « value »")
+        value = entry.get("value")
+        if not isinstance(value, str):
+            raise NinjsError(f"{field}[{position}].value", "chaîne de caractères attendue")
+        for key in ("role", content_type):
+            if not isinstance(entry.get(key, ""), str):
+                raise NinjsError(f"{field}[{position}].{key}", "chaîne de caractères attendue")
+        if value.strip():
+            usable.append(entry)
+    if not usable:
+        return ""
+
+    def rank(entry):
+        plain = prefer_plain and entry.get(content_type, "").strip().lower().startswith("text/plain")
+        return (not plain, entry.get("role", "").strip().lower() not in prefer_roles)
+
+    return min(usable, key=rank)["value"]
+
+
+def optional_string(data, field):
+    value = data.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise NinjsError(field, "chaîne de caractères attendue")
+    return value.strip()
+
+
+def required_text(data, field, text, required, present=None):
+    if required and not text:
+        present = field in data if present is None else present
+        raise NinjsError(field, "vide une fois le balisage retiré" if present else "champ obligatoire manquant")
+    return text
+
+
+# Text hygiene
+
+
+def html_to_text(value):
+    """Plain text from wire markup or text: tags and their scripts gone, entities decoded, paragraphs kept."""
+    text = _UNWANTED_CHARACTERS.sub("", value or "")
+    # Until nothing changes: markup written as entities (&lt;script&gt;) is markup too once decoded.
+    for _ in range(MARKUP_PASSES):
+        marked = _BLOCK_END.sub("\n", text)
+        stripped = html.unescape(nh3.clean(marked, tags=set(), clean_content_tags=_DROPPED_WITH_CONTENT, strip_comments=True))
+        if stripped == text:
+            break
+        text = stripped
+    else:
+        # Entities nested deeper than any real wire: whatever is left cannot become a tag.
+        text = text.replace("<", "").replace(">", "")
+    text = _UNWANTED_CHARACTERS.sub("", text).replace("\r", "\n").replace("\t", " ")
+    paragraphs = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAKS.split(text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def shorten(text, limit):
+    """Fits TEXT in LIMIT characters: at the end of a sentence when one is near, else at a word, with « … »."""
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    sentence_ends = [match.end() for match in _SENTENCE_END.finditer(room)]
+    if sentence_ends and sentence_ends[-1] >= limit * 2 // 3:
+        return room[: sentence_ends[-1]].rstrip()
+    cut = room.rstrip()
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" \n,;:—–-") + "…"
+
+
+def label(value):
+    return _UNWANTED_CHARACTERS.sub("", " ".join(value.split()))[:LABEL_MAX_LENGTH]
+
+
+def short(value):
+    value = _UNWANTED_CHARACTERS.sub("", str(value))
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+# Writing, for partners
+
+
+def to_ninjs(entry):
+    """A fil info entry (filinfo.FeedEntry) as a ninjs 3.0 item."""
+    url = entry.url if entry.url.startswith(("http://", "https://")) else settings.SITE_URL + entry.url
+    item = {
+        "standard": {"name": "ninjs", "version": "3.0", "schema": SCHEMA_3_0},
+        # Stable whatever the title (the page's address changes with it), and unique on this site.
+        "uri": f"{settings.SITE_URL}/fil-info/ninjs.json#{entry.key}",
+        "type": "text",
+        # Each correction is published later than the previous one: its time orders the versions.
+        "version": str(round(entry.updated_at.timestamp() * 1000)),
+        "firstCreated": iso(entry.published_at),
+        "versionCreated": iso(entry.updated_at),
+        "pubStatus": "usable",
+        "urgency": IMPORTANT_URGENCY if entry.important else 5,
+        "language": "fr-BE",
+        "headlines": [{"role": "main", "value": entry.title}],
+        "renditions": [{"name": "web", "href": url, "contentType": "text/html"}],
+    }
+    if entry.text:
+        item["bodies"] = [{"role": "main", "contentType": "text/plain", "value": entry.text}]
+    if entry.source:
+        item["infoSources"] = [{"name": entry.source}]
+    if entry.section:
+        item["subjects"] = [{"name": entry.section, "rel": "section"}]
+    return item
+
+
+def iso(moment):
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,85 @@
+"""The agencies' door (POST /api/depeches/) and the fil info in ninjs for partners (/fil-info/ninjs.json)."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+
+from manchette.filinfo.models import FeedEntry
+
+from .ingest import CREATED, BatchError, ingest_all
+from .models import WireSource
+from .ninjs import NinjsError, loads, to_ninjs
+
+MAX_BODY_BYTES = 1024 * 1024
+FEED_SIZE = 50
+# Partners poll: a short shared cache spares the database, and a new dispatch shows within this delay.
+FEED_CACHE_SECONDS = 30
+REALM = 'Bearer realm="manchette"'
+
+
+@csrf_exempt
+def receive_wires(request):
+    if request.method != "POST":
+        response = error(405, "Seule la méthode POST est acceptée.")
+        response["Allow"] = "POST"
+        return response
+    token = bearer_token(request)
+    source = WireSource.for_token(token)
+    if source is None:
+        response = error(401, "Jeton d’accès absent, inconnu ou révoqué.")
+        response["WWW-Authenticate"] = f'{REALM}, error="invalid_token"' if token else REALM
+        return response
+    if not source.active:
+        return error(403, "Cette source est désactivée.")
+    limit = body_limit()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return error(400, "En-tête Content-Length invalide.")
+    if declared > limit:
+        return error(413, too_large(limit))
+    # Checked again on what is read: a chunked body declares no length.
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return error(413, too_large(limit))
+    try:
+        data = loads(body)
+    except NinjsError as refused:
+        return error(400, str(refused))
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        return error(400, "Aucune dépêche dans l’envoi.")
+    try:
+        outcomes = ingest_all(source, items)
+    except BatchError as refused:
+        extra = {"element": refused.index} if isinstance(data, list) else {}
+        return error(400, str(refused.error), field=refused.error.field or None, **extra)
+    status = 201 if any(outcome.status == CREATED for outcome in outcomes) else 200
+    return JsonResponse({"resultats": [outcome.as_json() for outcome in outcomes]}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def ninjs_feed(request):
+    entries = FeedEntry.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")[:FEED_SIZE]
+    response = JsonResponse([to_ninjs(entry) for entry in entries], safe=False, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=0, s_maxage=FEED_CACHE_SECONDS)
+    return response
+
+
+def body_limit():
+    return getattr(settings, "WIRES_MAX_BODY_BYTES", MAX_BODY_BYTES)
+
+
+def too_large(limit):
+    return f"Envoi trop volumineux (au plus {limit} octets)."
+
+
+def bearer_token(request):
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def error(status, message, field=None, **extra):
+    payload = {"erreur": message, "champ": field, **extra}
+    return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
