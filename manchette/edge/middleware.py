@@ -1,4 +1,8 @@
-"""Marks which responses anonymous readers may share, so the edge cache and a CDN can keep them."""
+"""Marks which responses anonymous readers may share, so the edge cache and a CDN can keep them.
+
+A view may shorten (never lengthen) how long its answer is shared by setting `request.edge_max_age`
+(seconds): a page that new items reach without an invalidation (the fil info) is kept only briefly.
+"""
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
@@ -13,7 +17,8 @@ class CacheHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if self.shareable(request, response):
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.EDGE_CACHE_MAX_AGE)
+            max_age = min(getattr(request, "edge_max_age", settings.EDGE_CACHE_MAX_AGE), settings.EDGE_CACHE_MAX_AGE)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=max_age)
         elif "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -6,9 +6,10 @@ hands each event, encoded once, to every open stream. A stream answers without e
 replays from memory what its reader missed (Last-Event-ID, or `?depuis=` on a page's first connection),
 then follows.
 
-A slow reader only fills its own buffer; past `STREAM_BUFFER_BYTES` its stream is closed and the browser
-reconnects with its last id, so it misses nothing and delays no one. Streams get a heartbeat comment every
-`HEARTBEAT_SECONDS` and are ended cleanly when the server stops.
+A slow reader only fills its own buffer; past `STREAM_BUFFER_BYTES` its stream is cut, even while the server
+waits for its socket to drain, and the browser reconnects with its last id, so it misses nothing and delays
+no one. Streams get a heartbeat comment every `FILINFO_HEARTBEAT_SECONDS` and are ended cleanly when the
+server stops.
 """
 
 import asyncio
@@ -27,12 +28,14 @@ from . import notify
 STREAM_PATH = "/fil-info/direct/"
 WATCH_SECONDS = 0.02
 SAFETY_POLL_SECONDS = 5
-HEARTBEAT_SECONDS = 15
 FETCH_BATCH = 500
 RETRY_MILLISECONDS = 2000
 # With no usable id (none, garbage, from the future) a reader gets the latest few events: harmless, since
 # every event says what an item now is.
 FRESH_REPLAY = 20
+# A replay goes out in pieces of about this size, taken from the frames every stream shares: a reader far behind
+# (up to FILINFO_REPLAY_EVENTS) never costs a copy of all it missed, only what its socket can take.
+REPLAY_CHUNK_BYTES = 16 * 1024
 STREAM_HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-store"),
@@ -53,20 +56,25 @@ HEARTBEAT = b": \n\n"
 class Stream:
     """One open connection's pending bytes."""
 
-    __slots__ = ("chunks", "size", "ready", "closed", "gone", "client")
+    __slots__ = ("chunks", "size", "ready", "closed", "gone", "client", "task", "sending", "cut")
 
-    def __init__(self, client):
+    def __init__(self, client, task):
         self.chunks = []
         self.size = 0
         self.ready = asyncio.Event()
         self.closed = False
         self.gone = False
         self.client = client
+        self.task = task  # the task serving the connection
+        self.sending = False  # that task waits for the server to take bytes (the socket may be full)
+        self.cut = False
 
     def push(self, data, limit):
         if self.closed:
             return
-        if self.size + len(data) > limit:
+        # Bytes wait here only while the server cannot take them; one batch always fits, so that a burst
+        # larger than the limit does not cut readers who keep up.
+        if self.size and self.size + len(data) > limit:
             # A reader this far behind reconnects with its last id and replays from memory instead.
             self.close()
             return
@@ -81,9 +89,19 @@ class Stream:
         self.ready.clear()
         return data
 
-    def close(self):
+    def end(self):
+        """The stream ends once the bytes being sent are taken: the reader gets a complete answer."""
         self.closed = True
         self.ready.set()
+
+    def close(self):
+        """The stream ends now, even if its reader does not read any more."""
+        self.end()
+        if self.sending and not self.cut:
+            # The server only takes more once the reader reads: a stalled reader would keep the connection
+            # (and its socket buffers) forever. Giving up the send ends the response, so the connection closes.
+            self.cut = True
+            self.task.cancel()
 
 
 class Hub:
@@ -98,9 +116,11 @@ class Hub:
         self.buffer_limit = settings.FILINFO_STREAM_BUFFER_BYTES
         self.max_per_client = settings.FILINFO_MAX_STREAMS_PER_CLIENT
         self.max_streams = settings.FILINFO_MAX_STREAMS
+        self.heartbeat_seconds = settings.FILINFO_HEARTBEAT_SECONDS
         self._database = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="filinfo-hub")
         self._task = None
         self._started = None
+        self._following = None
         self._stopping = False
 
     # Lifecycle
@@ -113,12 +133,19 @@ class Hub:
 
     async def stop(self):
         self._stopping = True
-        for stream in list(self.streams):
-            stream.close()
         if self._task is not None:
             self._task.cancel()
-        # Let every stream send its last bytes and end before the server closes the sockets.
-        deadline = time.monotonic() + 2
+        # Every stream ends its answer before the server closes the sockets; those whose readers do not take
+        # their last bytes within a second are cut.
+        for stream in list(self.streams):
+            stream.end()
+        await self._until_no_stream(1)
+        for stream in list(self.streams):
+            stream.close()
+        await self._until_no_stream(1)
+
+    async def _until_no_stream(self, seconds):
+        deadline = time.monotonic() + seconds
         while self.streams and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
 
@@ -145,12 +172,12 @@ class Hub:
                 seen = current
                 next_poll = now + SAFETY_POLL_SECONDS
                 try:
-                    await self._follow()
+                    await self._read_new()
                 except Exception:
                     # The database may be restarting: the next poll catches up.
                     logger.exception("Fil info: could not read new events")
             if now >= next_heartbeat:
-                next_heartbeat = now + HEARTBEAT_SECONDS
+                next_heartbeat = now + self.heartbeat_seconds
                 self._broadcast(HEARTBEAT)
 
     # Reading the log
@@ -161,12 +188,30 @@ class Hub:
         for row in rows:
             self._keep(*row)
 
+    def _read_new(self):
+        """Reads what the log gained; callers at the same moment share one read, so no event is sent twice."""
+        if self._following is None or self._following.done():
+            self._following = asyncio.ensure_future(self._follow())
+        return asyncio.shield(self._following)
+
     async def _follow(self):
         while True:
             rows = await self._in_thread(events_after, self.head, FETCH_BATCH)
-            for row in rows:
-                self._broadcast(self._keep(*row))
+            if rows:
+                # One chunk per read, shared by every stream: a burst wakes each stream once, without copies.
+                self._broadcast(b"".join([self._keep(*row) for row in rows]))
             if len(rows) < FETCH_BATCH:
+                return
+
+    async def _catch_up(self, last_id):
+        """A reader coming from another process or machine may have seen events this one has not read yet."""
+        for _ in range(2):  # the first read may have begun before the reader's event was committed
+            if last_id is None or last_id <= self.head:
+                return
+            try:
+                await self._read_new()
+            except Exception:
+                logger.exception("Fil info: could not read new events")
                 return
 
     def _keep(self, event_id, action, data):
@@ -191,36 +236,45 @@ class Hub:
     # Serving a stream
 
     def replay(self, last_id):
-        """What a reader who saw LAST_ID must get first: the events after it, or a reset."""
+        """The frames a reader who saw LAST_ID must get first: the events after it, or a reset."""
         if last_id is None or last_id > self.head:
-            return b"".join(self.frames[-FRESH_REPLAY:])
+            return self.frames[-FRESH_REPLAY:]
         if last_id < self.floor:
-            return RESET
-        return b"".join(self.frames[bisect.bisect_right(self.ids, last_id):])
+            return [RESET]
+        return self.frames[bisect.bisect_right(self.ids, last_id):]
 
     async def serve(self, scope, receive, send):
         if scope["method"] not in ("GET", "HEAD"):
             return await plain(send, 405, "Méthode non autorisée.", [(b"allow", b"GET, HEAD")])
+        await self.start()
+        last_id = last_event_id(scope)
+        await self._catch_up(last_id)
+        # Counted and registered with no await in between, so a flood cannot slip past the limits.
         client = (scope.get("client") or ("?", 0))[0]
         if self._stopping or len(self.streams) >= self.max_streams:
             return await plain(send, 503, "Le direct est saturé, réessayez dans un instant.", [(b"retry-after", b"5")])
         if self.per_client[client] >= self.max_per_client:
             return await plain(send, 429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")])
-        await self.start()
-        stream = Stream(client)
+        stream = Stream(client, asyncio.current_task())
         # Registered and replayed with no await in between: no event can fall between the two.
         self._register(stream)
         try:
-            first = b"retry: %d\n\n" % RETRY_MILLISECONDS + self.replay(last_event_id(scope))
+            replay = [b"retry: %d\n\n" % RETRY_MILLISECONDS, *self.replay(last_id)]
             await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
             if scope["method"] == "HEAD":
                 return await send({"type": "http.response.body", "body": b""})
-            await send({"type": "http.response.body", "body": first, "more_body": True})
             watcher = asyncio.ensure_future(wait_for_disconnect(receive, stream))
             try:
+                for chunk in chunks(replay, REPLAY_CHUNK_BYTES):
+                    await self._send(stream, send, chunk)
                 await self._pump(stream, send)
             finally:
                 watcher.cancel()
+        except asyncio.CancelledError:
+            if not stream.cut:
+                raise
+            # We gave up a send to a reader who stopped reading (Stream.close): the response just ends here.
+            asyncio.current_task().uncancel()
         except Exception:
             if not stream.gone:
                 raise
@@ -233,11 +287,19 @@ class Hub:
             await stream.ready.wait()
             data = stream.take()
             if data:
-                await send({"type": "http.response.body", "body": data, "more_body": True})
+                await self._send(stream, send, data)
             if stream.closed:
                 if not stream.gone:
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                    await self._send(stream, send, b"", more=False)
                 return
+
+    @staticmethod
+    async def _send(stream, send, body, more=True):
+        stream.sending = True
+        try:
+            await send({"type": "http.response.body", "body": body, "more_body": more})
+        finally:
+            stream.sending = False
 
     def _register(self, stream):
         self.streams.add(stream)
@@ -248,6 +310,19 @@ class Hub:
         self.per_client[stream.client] -= 1
         if self.per_client[stream.client] <= 0:
             del self.per_client[stream.client]
+
+
+def chunks(frames, size):
+    """FRAMES joined into pieces of about SIZE bytes."""
+    piece, length = [], 0
+    for frame in frames:
+        piece.append(frame)
+        length += len(frame)
+        if length >= size:
+            yield b"".join(piece)
+            piece, length = [], 0
+    if piece:
+        yield b"".join(piece)
 
 
 async def wait_for_disconnect(receive, stream):

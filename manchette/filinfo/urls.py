@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "filinfo"
 urlpatterns = [
     path("fil-info/", views.feed_page, name="feed"),
+    path("fil-info/bloc/", views.block, name="block"),
+    path("fil-info/rss/", feeds.RssFeed(), name="rss"),
+    path("fil-info/atom/", feeds.AtomFeed(), name="atom"),
     path("fil-info/<int:pk>/<slug:slug>/", views.dispatch_page, name="dispatch"),
 ]

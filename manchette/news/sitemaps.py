@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
 
+from manchette.filinfo.sitemaps import DispatchSitemap
+
 from .models import HomePage, Section, visible_articles
 from .seo import PageUrls
 
@@ -97,7 +99,7 @@ class NewsSitemap(SiteSitemap):
         )
 
 
-SITEMAPS = {"articles": ArticleSitemap, "rubriques": PageSitemap}
+SITEMAPS = {"articles": ArticleSitemap, "rubriques": PageSitemap, "depeches": DispatchSitemap}
 
 
 @x_robots_tag

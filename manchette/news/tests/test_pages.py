@@ -107,7 +107,7 @@ def test_section_lists_newest_first_and_paginates(client, home, settings):
     [
         "/nulle-part/", "/monde/etats-unis/inexistant/", "/monde/?page=abc", "/monde/?page=0", "/monde/?page=99",
         "/monde/?page=-1", "/monde/?page=1%27%20OR%201=1", "/monde/?page=" + "9" * 500, "/tag/inconnu/",
-        "/auteur/personne/", "/fil-info/?page=x", "/monde/etats-unis/debat/%00/",
+        "/auteur/personne/", "/fil-info/?avant=x", "/monde/etats-unis/debat/%00/",
     ],
 )
 def test_bad_input_gets_a_french_404(client, newsroom, url):

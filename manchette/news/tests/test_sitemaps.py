@@ -50,8 +50,13 @@ def newsroom(home):
 def test_index_lists_each_sitemap_on_site_url(client, newsroom):
     index = parse(client.get("/sitemap.xml"))
     entries = {e.findtext(f"{SM}loc"): e.findtext(f"{SM}lastmod") for e in index.iter(f"{SM}sitemap")}
-    assert set(entries) == {f"{settings.SITE_URL}/sitemap-articles.xml", f"{settings.SITE_URL}/sitemap-rubriques.xml"}
+    assert set(entries) == {
+        f"{settings.SITE_URL}/sitemap-articles.xml", f"{settings.SITE_URL}/sitemap-rubriques.xml",
+        f"{settings.SITE_URL}/sitemap-depeches.xml",
+    }
     latest = newsroom["corrected"].last_published_at
+    # No dispatch in this newsroom: that sitemap has no date.
+    assert entries.pop(f"{settings.SITE_URL}/sitemap-depeches.xml") is None
     assert all(abs(datetime.datetime.fromisoformat(lastmod) - latest) < datetime.timedelta(seconds=1)
                for lastmod in entries.values())
 

@@ -14,6 +14,8 @@ from tqdm import tqdm
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from manchette.filinfo import demo as filinfo_demo
+from manchette.filinfo import events as filinfo_events
 from manchette.news.demo import images as illustrations
 from manchette.news.demo.authors import AUTHORS
 from manchette.news.demo.sections import SECTIONS
@@ -44,11 +46,12 @@ USERS = (
 
 
 class Command(BaseCommand):
-    help = "Charge le journal de démonstration : rubriques, rédaction, sujets, 150 articles et leurs illustrations."
+    help = "Charge le journal de démonstration : rubriques, rédaction, sujets, 150 articles, leurs illustrations et le fil info."
 
     def handle(self, *args, verbosity, **options):
         call_command("setup_newsroom", verbosity=0)
         if Article.objects.exists():
+            self.fil_info(articles_added=False)
             self.stdout.write("Le journal de démonstration est déjà chargé.")
             return
         quiet = verbosity < 1
@@ -73,6 +76,7 @@ class Command(BaseCommand):
             image.get_renditions(*HERO_RENDITIONS, *CARD_RENDITIONS)
         if "reindex_articles" in get_commands():
             call_command("reindex_articles", verbosity=0)
+        self.fil_info(articles_added=True)
         if not quiet:
             self.report(len(pages))
 
@@ -137,6 +141,13 @@ class Command(BaseCommand):
         Revision.objects.filter(pk=revision.pk).update(created_at=updated)
         log(instance=page, action="wagtail.publish", user=users["editeur"], revision=revision, timestamp=updated, content_changed=True)
         return page
+
+    def fil_info(self, articles_added):
+        """The demo dispatches, added once, even to a newspaper loaded before they existed; then the feed,
+        which the loader's articles and dispatches reach without publishing signals."""
+        journalist = get_user_model().objects.filter(username="journaliste").first()
+        if filinfo_demo.load(timezone.now(), journalist) or articles_added:
+            filinfo_events.rebuild()
 
     def report(self, count):
         self.stdout.write(self.style.SUCCESS(f"{count} articles chargés."))

@@ -36,11 +36,15 @@ IMAGE_PERMISSIONS = {
     EDITORS: ["add_image", "change_image", "choose_image", "delete_image"],
     ADMINISTRATORS: ["add_image", "change_image", "choose_image", "delete_image"],
 }
+# Dispatches go out without review: whoever writes one publishes, corrects and withdraws it (the fil info).
+DISPATCH_PERMISSIONS = ["add_dispatch", "change_dispatch", "delete_dispatch", "publish_dispatch", "lock_dispatch"]
 MODEL_PERMISSIONS = {
-    JOURNALISTS: ["access_admin", "view_author", "view_story", "add_story"],
+    JOURNALISTS: ["access_admin", "view_author", "view_story", "add_story", *DISPATCH_PERMISSIONS],
     EDITORS: [
         "access_admin", "add_author", "change_author", "view_author",
         "add_story", "change_story", "delete_story", "view_story",
+        *DISPATCH_PERMISSIONS, "unlock_dispatch",
+        "add_wiresource", "change_wiresource", "delete_wiresource", "view_wiresource",
     ],
     MODERATORS: ["access_admin"],
 }
