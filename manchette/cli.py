@@ -55,7 +55,9 @@ def granian_command(argv):
     return [
         sys.executable, "-m", "granian", "--interface", "asgi",
         "--host", args.host, "--port", str(args.port), "--workers", str(args.workers),
-        "--loop", "uvloop", "--backlog", "4096", "--no-ws",
+        "--loop", "uvloop", "--backlog", "4096", "--no-ws", "--http", "1",
+        # A stream whose reader stopped reading cannot be ended gracefully: its worker is killed after this.
+        "--workers-kill-timeout", "10",
         # Each open fil info stream counts as a request in flight: leave room for all of them.
         "--backpressure", str(settings.FILINFO_MAX_STREAMS + 1000),
         "--static-path-route", settings.STATIC_URL.rstrip("/"),

@@ -213,6 +213,13 @@ FILINFO_REPLAY_EVENTS = int(os.environ.get("FILINFO_REPLAY_EVENTS", "1000"))
 FILINFO_STREAM_BUFFER_BYTES = int(os.environ.get("FILINFO_STREAM_BUFFER_BYTES", str(256 * 1024)))
 FILINFO_MAX_STREAMS_PER_CLIENT = int(os.environ.get("FILINFO_MAX_STREAMS_PER_CLIENT", "50"))
 FILINFO_MAX_STREAMS = int(os.environ.get("FILINFO_MAX_STREAMS", "20000"))
+FILINFO_HEARTBEAT_SECONDS = float(os.environ.get("FILINFO_HEARTBEAT_SECONDS", "15"))
+
+# Wagtail's login form leaves its password label out of gettext.
+WAGTAILADMIN_USER_LOGIN_FORM = "manchette.news.admin_forms.LoginForm"
+
+# Largest request body the agencies' endpoint takes (manchette/wires); bigger ones get 413 unread.
+WIRES_MAX_BODY_BYTES = int(os.environ.get("WIRES_MAX_BODY_BYTES", str(1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -46,6 +46,12 @@ class Bus:
         """Stops listening within HEALTH_CHECK_SECONDS (tests; a server process just exits)."""
         self._stopped.set()
 
+    def close(self):
+        """Closes the connection publishing uses; the next publish opens another (tests, before the test
+        database is dropped; a server process just exits)."""
+        with self._lock:
+            self._close_publisher()
+
     def _run(self):
         reconnecting = False
         while not self._stopped.is_set():
@@ -80,6 +86,11 @@ class RedisBus(Bus):
             self._client = redis.Redis.from_url(self.url)
         self._client.publish(self.channel, node_id)
 
+    def _close_publisher(self):
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
     def _follow(self, reconnecting):
         client = redis.Redis.from_url(self.url, health_check_interval=HEALTH_CHECK_SECONDS)
         with client.pubsub(ignore_subscribe_messages=True) as pubsub:
@@ -103,10 +114,15 @@ class PostgresBus(Bus):
         return self.channel.replace(":", "_")
 
     def _publish(self, node_id):
-        if self._publisher is None or self._publisher.closed:
-            self._publisher = psycopg.connect(self.conninfo, autocommit=True)
         with self._lock:
+            if self._publisher is None or self._publisher.closed:
+                self._publisher = psycopg.connect(self.conninfo, autocommit=True)
             self._publisher.execute("SELECT pg_notify(%s, %s)", [self._pg_channel, node_id])
+
+    def _close_publisher(self):
+        if self._publisher is not None:
+            self._publisher.close()
+            self._publisher = None
 
     def _follow(self, reconnecting):
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
