@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
 from manchette.search import urls as search_urls
+from manchette.wires import urls as wires_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include(news_urls)),
     path("", include(filinfo_urls)),
+    path("", include(wires_urls)),
     path("", include(search_urls)),
     path("", include(wagtail_urls)),
 ]
