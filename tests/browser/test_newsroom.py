@@ -46,7 +46,8 @@ IMAGE_TITLE = "Quai 3 de la gare de Namur"
 SCHEDULE_AHEAD = datetime.timedelta(minutes=2)
 SEEN_WITHIN = 10  # seconds after the go-live by which readers must get the article
 SLOW = 20_000  # ms for a form post and its redirect on a busy two-core machine
-EDIT_URL = re.compile(r"/admin/pages/\d+/edit/$")
+# The draft's edit view; saving by hand adds ?next= back to the section.
+EDIT_URL = re.compile(r"/admin/pages/\d+/edit/(\?next=[^#]*)?$")
 
 SETUP = """
 from django.contrib.auth.models import Group, User
