@@ -3,7 +3,7 @@
 Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_feed database):
     .venv/bin/python bench/feed_bench.py [--connections 1000,5000,10000] [--duration 60] [--workers 2]
 
-For each N, a fresh `manchette serve` (granian, --workers processes) is started on 127.0.0.1 and N streams
+For each N, a fresh `manchette serve` (uvicorn, --workers processes) is started on 127.0.0.1 and N streams
 are opened gradually from one asyncio client (uvloop). The client connects from 127.0.0.2…127.0.0.254 in
 turn, as readers behind many addresses would: the per-address limit (FILINFO_MAX_STREAMS_PER_CLIENT,
 50 per process by default) stays on, untouched. Each stream asks `?depuis=` the newest event, as a page
@@ -11,7 +11,7 @@ just loaded does, so nothing is replayed. A separate publisher process (`manchet
 publication first) then publishes one dispatch per second for --duration seconds through Wagtail, as the
 newsroom does; each title carries time.time() taken just before publishing, so the client measures
 publish-to-receive latency for every (connection, item) pair; the publication's own time is included. Reported: latency p50/p99/max, items lost and duplicated (summed over
-connections; both must be 0), and the resident memory of granian's worker processes (from /proc) before
+connections; both must be 0), and the resident memory of the server's worker processes (from /proc) before
 the streams, with the N streams open, and at the end, hence the memory per connection.
 Results go to bench/results/feed-bench.json and .png; a Markdown table is printed.
 """
@@ -74,7 +74,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", default="1000,5000,10000", help="comma-separated numbers of streams")
     parser.add_argument("--duration", type=int, default=60, help="seconds of publishing, one item a second")
-    parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--port", type=int, default=8104)
     parser.add_argument("--output", type=Path, default=RESULTS / "feed-bench")
     args = parser.parse_args()
@@ -116,7 +116,7 @@ def workers(main_pid):
 
 
 def workers_rss(main_pid):
-    """Resident memory of granian's worker processes, in bytes."""
+    """Resident memory of the server's worker processes, in bytes."""
     total = 0
     for pid in workers(main_pid):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -126,7 +126,7 @@ def workers_rss(main_pid):
 
 
 def cpu_seconds(main_pid):
-    """CPU time used so far by granian's worker processes, and by this client."""
+    """CPU time used so far by the server's worker processes, and by this client."""
     ticks = os.sysconf("SC_CLK_TCK")
     server = 0
     for pid in workers(main_pid):
@@ -349,7 +349,7 @@ def plot(report, path):
     memory.set_ylabel("mémoire des processus du serveur par connexion (Kio)")
     info = report["machine"]
     figure.suptitle(
-        f"Fil info en direct : {report['workers']} processus granian, {report['duration_s']} s, une dépêche par "
+        f"Fil info en direct : {report['workers']} processus uvicorn, {report['duration_s']} s, une dépêche par "
         f"seconde, {report['database']} — {info['nproc']} cœurs {info['cpu']} (partagés avec le client)"
     )
     figure.tight_layout()

@@ -4,9 +4,11 @@ Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_ht
     .venv/bin/python bench/http_bench.py [--duration 10] [--connections 64] [--workers 2]
 
 It prepares the demo newspaper (migrate, setup_newsroom, load_demo) in a temporary data dir, starts the
-production server (`manchette serve`, granian) and nginx (a copy of each measured page's HTML as a static
+production server (`manchette serve`, uvicorn) and nginx (a copy of each measured page's HTML as a static
 file), then runs wrk against the newest article, its section and the front page: from nginx, for an
-anonymous reader (answered by the edge cache) and for a logged-in reader (rendered by Django).
+anonymous reader (answered by the edge cache) and for a logged-in reader (rendered by Django). As a second
+reference, a bare ASGI application (bare_asgi.py) serves the article's bytes and headers under uvicorn's
+ordinary protocol: the ceiling of anything that goes through an ASGI request cycle on this machine.
 Results go to bench/results/http-bench.json and .png; a Markdown table is printed.
 """
 
@@ -87,9 +89,10 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each target")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=2, help="granian and nginx worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server and nginx worker processes")
     parser.add_argument("--port", type=int, default=8102, help="manchette serve")
     parser.add_argument("--nginx-port", type=int, default=8180)
+    parser.add_argument("--bare-port", type=int, default=8181, help="the bare ASGI application")
     parser.add_argument("--output", type=Path, default=RESULTS / "http-bench")
     return parser.parse_args()
 
@@ -188,6 +191,22 @@ def nginx(pages, args, work):
         yield urls
 
 
+@contextlib.contextmanager
+def bare_asgi(page, headers, args, work):
+    """bare_asgi.py under uvicorn (its own protocol, no edge fast path), answering PAGE with HEADERS; yields its URL."""
+    (work / "bare.html").write_bytes(page)
+    kept = [(name, value) for name, value in headers.items() if name.lower() not in {"content-length", "date", "server"}]
+    env = {**os.environ, "BARE_ASGI_BODY": str(work / "bare.html"), "BARE_ASGI_HEADERS": json.dumps(kept)}
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "--workers", str(args.workers),
+               "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+               "--port", str(args.bare_port), "bare_asgi:app"]
+    url = f"http://127.0.0.1:{args.bare_port}/"
+    log_path = work / "bare.log"
+    with process_group(command, log_path, env=env) as process:
+        wait_until_answering(url, process, log_path)
+        yield url
+
+
 LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -243,6 +262,7 @@ def machine():
 PAGES = {"article": "article", "front": "une", "section": "rubrique"}
 KINDS = {
     "nginx": "nginx, copie statique",
+    "asgi": "application ASGI minimale",
     "cache": "anonyme (cache)",
     "cache-gzip": "anonyme, gzip (cache)",
     "django": "connecté (Django)",
@@ -258,8 +278,11 @@ def measure(args, work):
         for url in pages.values():
             check_cache(url, "HIT")
             check_cache(url, None, session)
-        with nginx({page: fetch(url)[1] for page, url in pages.items()}, args, work) as static:
+        article_headers, article = fetch(pages["article"])
+        with nginx({page: fetch(url)[1] for page, url in pages.items()}, args, work) as static, \
+                bare_asgi(article, dict(article_headers.items()), args, work) as bare:
             targets = [(page, "nginx", static[page], {}) for page in PAGES]
+            targets.append(("article", "asgi", bare, {}))
             targets += [(page, "cache", url, {}) for page, url in pages.items()]
             targets.append(("article", "cache-gzip", pages["article"], {"Accept-Encoding": "gzip"}))
             targets += [(page, "django", url, session) for page, url in pages.items()]
@@ -300,7 +323,7 @@ def plot(report, path):
     results = report["results"]
     names = [label(r) for r in results]
     figure, (rates, tails) = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
-    palette = {"nginx": "#888888", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "django": "#b5442b"}
+    palette = {"nginx": "#888888", "asgi": "#5b7fa6", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "django": "#b5442b"}
     colors = [palette[r["kind"]] for r in results]
     for axis, key, title in ((rates, "requests_per_second", "requêtes par seconde"), (tails, "p99_ms", "latence p99 (ms)")):
         values = [r[key] for r in results]

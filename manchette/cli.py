@@ -7,7 +7,7 @@ import sys
 USAGE = """Usage : manchette <commande> [options]
 
   demo      migre, charge le journal de démonstration si la base est vide et le sert sur http://127.0.0.1:8000
-  serve     sert le site en production (granian, plusieurs processus)
+  serve     sert le site en production (uvicorn, plusieurs processus)
   worker    exécute les tâches de fond (publication programmée…)
   …         toute commande de gestion Django (migrate, createsuperuser, shell…)
 """
@@ -37,12 +37,13 @@ def prepare():
     call_command("setup_newsroom", verbosity=0)
 
 
-def granian_command(argv):
+def serve(argv):
     import argparse
 
+    import uvicorn
     from django.conf import settings
 
-    parser = argparse.ArgumentParser(prog="manchette serve", description="Sert le site avec granian (ASGI).")
+    parser = argparse.ArgumentParser(prog="manchette serve", description="Sert le site avec uvicorn (ASGI).")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
@@ -52,25 +53,20 @@ def granian_command(argv):
         _data_dirs()
     else:
         prepare()
-    return [
-        sys.executable, "-m", "granian", "--interface", "asgi",
-        "--host", args.host, "--port", str(args.port), "--workers", str(args.workers),
-        "--loop", "uvloop", "--backlog", "4096", "--no-ws", "--http", "1",
-        # A stream whose reader stopped reading cannot be ended gracefully: its worker is killed after this.
-        "--workers-kill-timeout", "10",
-        # Each open fil info stream counts as a request in flight: leave room for all of them.
-        "--backpressure", str(settings.FILINFO_MAX_STREAMS + 1000),
-        "--static-path-route", settings.STATIC_URL.rstrip("/"),
-        "--static-path-mount", str(settings.STATIC_ROOT),
-        "--static-path-route", settings.MEDIA_URL.rstrip("/"),
-        "--static-path-mount", str(settings.MEDIA_ROOT),
+    uvicorn.run(
         "manchette.asgi:application",
-    ]
-
-
-def serve(argv):
-    command = granian_command(argv)
-    os.execv(command[0], command)
+        host=args.host, port=args.port, workers=args.workers,
+        loop="uvloop", http="manchette.edge.protocol:EdgeHttpProtocol", ws="none", lifespan="on",
+        backlog=4096,
+        # Each open fil info stream is a connection: leave room for all of them before answering 503.
+        limit_concurrency=settings.FILINFO_MAX_STREAMS + 1000,
+        # A stream whose reader stopped reading cannot end gracefully: it is cancelled after this.
+        timeout_graceful_shutdown=10,
+        # Behind a proxy, the client address and scheme stay the proxy's: the edge cache's keys ignore them.
+        proxy_headers=False, server_header=False, access_log=False,
+        log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
+    )
+    return 0
 
 
 def worker(argv):
@@ -89,7 +85,7 @@ def demo(argv):
     prepare()
     call_command("load_demo")
     worker_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "worker", "--interval", "1", "--verbosity", "0"])
-    server_process = subprocess.Popen(granian_command(["--no-prepare", *argv]))
+    server_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", *argv])
     print("Le Quotidien de Manchette : http://127.0.0.1:8000/ — administration : http://127.0.0.1:8000/admin/")
     try:
         return server_process.wait()

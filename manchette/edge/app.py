@@ -39,19 +39,21 @@ class EdgeCache:
         self._listening = False
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and scope["method"] in READ_METHODS and not scope["path"].startswith(PRIVATE_PREFIXES):
-            request = self._shared_request(scope)
-            if request is not None:
-                return await self._serve(scope, receive, send, *request)
+        if scope["type"] == "http":
+            shared = self.shared_key(scope["method"], scope["path"], scope["query_string"], scope["headers"])
+            if shared is not None:
+                return await self._serve(scope, receive, send, *shared)
         elif scope["type"] == "lifespan":
             return await self._lifespan(receive, send)
         await self.app(scope, receive, send)
 
-    def _shared_request(self, scope):
-        """(key, accepts gzip) for a request any anonymous reader could have made, otherwise None."""
+    def shared_key(self, method, path, query_string, headers):
+        """(key, accepts gzip) for a read any anonymous reader could have made, otherwise None."""
+        if method not in READ_METHODS or path.startswith(PRIVATE_PREFIXES):
+            return None
         host = b""
         gzip = False
-        for name, value in scope["headers"]:
+        for name, value in headers:
             if name == b"cookie":
                 if self._has_private_cookie(value):
                     return None
@@ -59,17 +61,33 @@ class EdgeCache:
                 gzip = accepts_gzip(value)
             elif name == b"host":
                 host = value
-        return (host, scope["path"], scope["query_string"]), gzip
+        return (host, path, query_string), gzip
 
     def _has_private_cookie(self, header):
         return any(part.split(b"=", 1)[0].strip() in self.private_cookies for part in header.split(b";"))
 
-    async def _serve(self, scope, receive, send, key, gzip):
+    def fresh(self, key):
+        """(entry or None, generation): what the cache holds for KEY as things stand now."""
         if not self._listening:
             self._listen()
         generation = self.generation.current()
+        return self.store.get(key, generation, time.monotonic()), generation
+
+    def answer(self, method, path, query_string, headers, server_headers=b""):
+        """The whole HTTP/1.1 answer to a read the cache can serve at once, as bytes, otherwise None.
+
+        The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle."""
+        shared = self.shared_key(method, path, query_string, headers)
+        if shared is None:
+            return None
+        entry = self.fresh(shared[0])[0]
+        if entry is None:
+            return None
+        return entry.wire(shared[1], method == "HEAD", HIT, server_headers)
+
+    async def _serve(self, scope, receive, send, key, gzip):
+        entry, generation = self.fresh(key)
         head = scope["method"] == "HEAD"
-        entry = self.store.get(key, generation, time.monotonic())
         if entry is None and (key, generation) in self._rendering:
             entry = await asyncio.shield(self._rendering[key, generation])
         if entry is not None:
@@ -153,8 +171,7 @@ class Capture:
 
 async def send_entry(send, entry, gzip, head, label):
     headers, body = entry.variant(gzip)
-    age = b"%d" % (time.monotonic() - entry.stored_at)
-    await send({"type": "http.response.start", "status": entry.status, "headers": [*headers, (b"x-cache", label), (b"age", age)]})
+    await send({"type": "http.response.start", "status": entry.status, "headers": [*headers, (b"x-cache", label), (b"age", entry.age())]})
     await send({"type": "http.response.body", "body": b"" if head else body})
 
 

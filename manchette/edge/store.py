@@ -1,8 +1,10 @@
 """What the edge keeps: finished responses in a bounded LRU, each with a gzip copy made once, when stored."""
 
 import gzip
+import http
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COMPRESSIBLE_TYPES = (
     b"text/", b"application/json", b"application/xml", b"application/rss+xml", b"application/atom+xml",
@@ -25,6 +27,8 @@ class Entry:
     stored_at: float
     expires_at: float
     size: int
+    # Status line and header lines of each variant, serialised once for the server's fast path (see wire()).
+    heads: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, status, headers, body, *, generation, now, ttl):
@@ -47,6 +51,26 @@ class Entry:
     def variant(self, accepts_gzip):
         """(headers, body) to send: the gzip copy to clients that take it, when there is one."""
         return self.gzipped if accepts_gzip and self.gzipped is not None else self.plain
+
+    def age(self):
+        return b"%d" % (time.monotonic() - self.stored_at)
+
+    def wire(self, accepts_gzip, head, label, server_headers=b""):
+        """The answer as HTTP/1.1 bytes: what the ASGI path would send, plus the server's own header lines."""
+        variant = self.variant(accepts_gzip)
+        lines = self.heads.get(variant is self.gzipped)
+        if lines is None:
+            lines = self.heads[variant is self.gzipped] = _status_line(self.status) + b"".join(
+                b"%s: %s\r\n" % header for header in variant[0]
+            )
+        return b"".join((
+            lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n",
+            b"" if head else variant[1],
+        ))
+
+
+def _status_line(status):
+    return b"HTTP/1.1 %d %s\r\n" % (status, http.HTTPStatus(status).phrase.encode())
 
 
 def _length(body):

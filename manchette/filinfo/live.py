@@ -17,7 +17,6 @@ import bisect
 import collections
 import concurrent.futures
 import logging
-import signal
 import time
 from urllib.parse import parse_qs
 
@@ -122,6 +121,7 @@ class Hub:
         self._started = None
         self._following = None
         self._stopping = False
+        self._stop_task = None
 
     # Lifecycle
 
@@ -130,6 +130,12 @@ class Hub:
             self._started = asyncio.get_running_loop().create_future()
             self._task = asyncio.create_task(self._run())
         await asyncio.shield(self._started)
+
+    def stop_soon(self):
+        """Starts stop() once; the server calls it for each connection it asks to close."""
+        if self._stop_task is None:
+            self._stop_task = asyncio.ensure_future(self.stop())
+        return self._stop_task
 
     async def stop(self):
         self._stopping = True
@@ -406,32 +412,6 @@ class LiveFeed:
                 await self.hub.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                await self.hub.stop()
+                await self.hub.stop_soon()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def end_streams_before_stopping(hub):
-    """Makes a stopping server process end its streams first, so readers reconnect at once elsewhere.
-
-    granian drains open connections before it tells the application it stops (lifespan), and a stream
-    never ends by itself: the worker would hang until killed. Its per-worker signal set-up is wrapped so
-    that SIGINT/SIGTERM first end every stream, then reach granian. Without granian (tests), nothing to do.
-    """
-    try:
-        from granian import _signals
-    except ImportError:
-        return
-    granian_set_up = _signals.set_loop_signals
-
-    def set_loop_signals(loop):
-        granian_stop = granian_set_up(loop)
-
-        def stop(*args):
-            loop.create_task(hub.stop()).add_done_callback(lambda task: granian_stop.set())
-
-        for number in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(number, stop)
-        return granian_stop
-
-    _signals.set_loop_signals = set_loop_signals

@@ -130,7 +130,7 @@ def wait_until_serving(process, url, log_path):
 
 @pytest.fixture(scope="session")
 def live_server_url(server_env, tmp_path_factory):
-    """URL of a production server (`manchette serve`, granian) on the browser database."""
+    """URL of a production server (`manchette serve`, uvicorn) on the browser database."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "serve.log"

@@ -31,7 +31,7 @@ def wait_for_port(port, process, describe=lambda: ""):
 
 
 def stop(process):
-    # granian runs its workers as children: the whole process group goes.
+    # uvicorn runs its workers as children: the whole process group goes.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:

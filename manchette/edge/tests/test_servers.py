@@ -1,4 +1,4 @@
-"""Real `manchette serve` processes (granian) on this test run's database: a correction published here shows
+"""Real `manchette serve` processes (uvicorn) on this test run's database: a correction published here shows
 at once on each of them, through the shared counter on one machine and through Redis between machines."""
 
 import os
@@ -48,7 +48,7 @@ def serve(tmp_path):
         env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT"}}
         env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", **database_env(), **extra})
         for folder in ("static", "media"):
-            # granian serves these folders; --no-prepare does not create them.
+            # The server serves these folders; --no-prepare does not create them.
             Path(env["MANCHETTE_DATA_DIR"], folder).mkdir(parents=True, exist_ok=True)
         started = []
         for _ in range(count):

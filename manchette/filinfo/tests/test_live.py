@@ -56,7 +56,7 @@ class Server:
 
     def start(self):
         for folder in ("static", "media"):
-            # granian serves these folders; --no-prepare does not create them.
+            # The server serves these folders; --no-prepare does not create them.
             Path(self.env["MANCHETTE_DATA_DIR"], folder).mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", str(self.workers),
                    "--port", str(self.port)]
@@ -69,20 +69,22 @@ class Server:
         return self
 
     def wait(self):
-        """Until every worker serves: granian loses a SIGTERM that reaches a worker still starting."""
+        """Until every worker serves (uvicorn logs its application's start once per worker, at level info)."""
         wait_for_port(self.port, self.process, self.log)
         deadline = time.monotonic() + START_TIMEOUT
-        while self.log().count("Started worker-") < self.workers:
+        while self.log().count("Application startup complete.") < self.workers:
             assert self.process.poll() is None and time.monotonic() < deadline, f"workers not started:\n{self.log()}"
             time.sleep(0.05)
         return self
 
     def worker_pids(self):
+        """uvicorn serves from the main process with one worker, from child processes with more."""
         pid = self.process.pid
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return children if self.workers > 1 else [pid]
 
     def terminate(self):
-        """SIGTERM to granian's main process only, as a service manager stopping it would send."""
+        """SIGTERM to the main process only, as a service manager stopping it would send."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.process.pid, signal.SIGTERM)
 
@@ -91,7 +93,7 @@ class Server:
             stop(self.process)
 
     def log(self):
-        """What granian printed since the last start."""
+        """What the server printed since the last start."""
         with self.log_path.open() as log:
             log.seek(self.log_start)
             return log.read()
@@ -105,7 +107,7 @@ class ServerPool:
     def __call__(self, workers=1, **extra):
         # Servers use Redis only when a test gives them one (REDIS_URL in EXTRA).
         env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT", "REDIS_URL"}}
-        env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", **database_env()})
+        env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", "LOG_LEVEL": "INFO", **database_env()})
         env.update({key: str(value) for key, value in extra.items()})
         server = Server(self.log_dir, workers, env).start()
         self.started.append(server)
@@ -352,7 +354,7 @@ def since():
 
 
 def serving_pid(server, reader):
-    """The granian worker process holding the server side of READER's connection (from /proc)."""
+    """The worker process holding the server side of READER's connection (from /proc)."""
     host, port = reader.local_address()
     wanted_remote = f"{socket.inet_aton(host)[::-1].hex().upper()}:{port:04X}"
     wanted_local = f"0100007F:{server.port:04X}"
@@ -572,8 +574,8 @@ def test_sigterm_ends_streams_cleanly_and_a_restart_loses_nothing(servers, reade
 
 
 def test_a_stalled_reader_does_not_keep_a_stopping_server_alive(servers, readers, since):
-    """granian keeps a connection whose reader takes nothing, even once the application has given it up, and
-    waits for it before a worker stops: only `--workers-kill-timeout` (10 s) ends such a worker."""
+    """A connection whose reader takes nothing cannot end gracefully: the server waits for it before a worker
+    stops, and only its graceful-shutdown timeout (10 s) ends such a worker."""
     stuff_the_log(600)  # about 5 MB, replayed to a reader that never takes it
     server = servers(workers=1)
     stalled = StalledReader(server, f"?depuis={since}")

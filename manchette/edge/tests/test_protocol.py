@@ -1,0 +1,271 @@
+"""The server's fast path (edge/protocol.py): a real uvicorn server on a socket, read byte for byte.
+
+A cached page must come back exactly as the ASGI path would send it, and everything the fast path does
+not take (misses, personal requests, pipelined requests, HEAD, a closing connection) must still be right.
+"""
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from manchette.edge.app import EdgeCache
+from manchette.edge.generation import Generation
+from manchette.edge.protocol import EdgeHttpProtocol
+from manchette.edge.store import PageStore
+from manchette.edge.tests.processes import free_port
+
+from .test_app import PAGE, Newsroom
+
+
+class Layer:
+    """An outer layer, as the live feed is in front of the edge in manchette.asgi."""
+
+    def __init__(self, app):
+        self.app = app
+        self.calls = 0
+
+    async def __call__(self, scope, receive, send):
+        self.calls += 1
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """(port, newsroom, edge, outer layer) of a uvicorn server with the fast path, in a thread of this process."""
+    newsroom = Newsroom()
+    edge = EdgeCache(newsroom, store=PageStore(100, 10**7), generation=Generation(tmp_path / "edge-generation"))
+    outer = Layer(edge)
+    port = free_port()
+    config = uvicorn.Config(
+        outer, host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none",
+        log_level="warning", timeout_keep_alive=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    yield port, newsroom, edge, outer
+    server.should_exit = True
+    thread.join(10)
+
+
+class Connection:
+    def __init__(self, port):
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.pending = b""
+
+    def send(self, raw):
+        self.socket.sendall(raw)
+
+    def answer(self, head=False):
+        """(status, headers as a dict of lists, body) of the next answer on the connection."""
+        while b"\r\n\r\n" not in self.pending:
+            self._read()
+        block, self.pending = self.pending.split(b"\r\n\r\n", 1)
+        status_line, *lines = block.split(b"\r\n")
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(b":")
+            headers.setdefault(name.strip().lower().decode(), []).append(value.strip().decode())
+        length = 0 if head else int(headers["content-length"][0])
+        while len(self.pending) < length:
+            self._read()
+        body, self.pending = self.pending[:length], self.pending[length:]
+        return int(status_line.split()[1]), headers, body
+
+    def closed(self):
+        """True once the server has closed its side (after what is still pending)."""
+        try:
+            return self.socket.recv(1) == b""
+        except TimeoutError:
+            return False
+
+    def _read(self):
+        data = self.socket.recv(65536)
+        assert data, "the server closed the connection before a whole answer"
+        self.pending += data
+
+    def close(self):
+        self.socket.close()
+
+
+def request(path="/monde/", method="GET", headers=(), version="1.1"):
+    lines = [f"{method} {path} HTTP/{version}", "Host: journal.example", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+@pytest.fixture
+def connection(served):
+    opened = Connection(served[0])
+    yield opened
+    opened.close()
+
+
+def test_a_cached_page_comes_back_as_the_asgi_path_sent_it(served, connection):
+    _, newsroom, _, outer = served
+    connection.send(request())
+    miss = connection.answer()
+    connection.send(request())
+    hit = connection.answer()
+    assert newsroom.renders == 1
+    # The hit never entered the application: the protocol answered it from the parser's callbacks.
+    assert outer.calls == 1
+    assert miss[0] == hit[0] == 200
+    assert miss[2] == hit[2] == PAGE
+    assert miss[1].pop("x-cache") == ["MISS"] and hit[1].pop("x-cache") == ["HIT"]
+    # Same header lines, each once, whichever path sent them (the date and age may tick between the two).
+    for answer in (miss, hit):
+        answer[1].pop("date")
+        answer[1].pop("age", None)
+    assert hit[1] == miss[1]
+    assert hit[1]["content-length"] == [str(len(PAGE))]
+
+
+def test_age_and_date_come_with_every_hit(served, connection):
+    for _ in range(2):
+        connection.send(request())
+        _, headers, _ = connection.answer()
+    assert headers["x-cache"] == ["HIT"]
+    assert headers["age"] == ["0"]
+    assert headers["date"][0].endswith(" GMT")
+
+
+def test_gzip_readers_get_the_compressed_copy(served, connection):
+    import gzip
+
+    accept = ["Accept-Encoding: gzip, deflate"]
+    connection.send(request(headers=accept))
+    connection.answer()
+    connection.send(request(headers=accept))
+    status, headers, body = connection.answer()
+    assert headers["x-cache"] == ["HIT"] and headers["content-encoding"] == ["gzip"]
+    assert gzip.decompress(body) == PAGE
+    connection.send(request())
+    assert connection.answer()[2] == PAGE
+
+
+def test_head_gets_the_headers_only(served, connection):
+    connection.send(request())
+    connection.answer()
+    connection.send(request(method="HEAD"))
+    status, headers, body = connection.answer(head=True)
+    assert status == 200 and headers["x-cache"] == ["HIT"]
+    assert headers["content-length"] == [str(len(PAGE))]
+    # The next answer on the connection starts right after the head: nothing of a body came.
+    connection.send(request())
+    assert connection.answer()[2] == PAGE
+
+
+def test_personal_requests_and_writes_always_reach_the_application(served, connection):
+    _, newsroom, _, _ = served
+    connection.send(request())
+    connection.answer()
+    connection.send(request(headers=["Cookie: sessionid=abc"]))
+    assert "x-cache" not in connection.answer()[1]
+    assert newsroom.renders == 2
+    connection.send(request(method="POST", headers=["Content-Length: 2"]) + b"ok")
+    connection.answer()
+    assert newsroom.renders == 3
+    assert newsroom.request_bodies[-1] == b"ok"
+
+
+def test_a_closing_request_is_answered_then_the_connection_closes(served):
+    port = served[0]
+    warm = Connection(port)
+    warm.send(request())
+    warm.answer()
+    warm.close()
+    # HTTP/1.0 closes after one answer, as uvicorn's own answers do, even when it asks to keep alive.
+    closing_requests = (
+        request(headers=["Connection: close"]), request(version="1.0"),
+        request(version="1.0", headers=["Connection: keep-alive"]),
+    )
+    for closing in closing_requests:
+        connection = Connection(port)
+        connection.send(closing)
+        status, headers, body = connection.answer()
+        assert headers["x-cache"] == ["HIT"] and body == PAGE
+        assert headers["connection"] == ["close"]
+        assert connection.closed()
+        connection.close()
+
+
+def test_pipelined_requests_are_answered_in_order(served, connection):
+    _, newsroom, _, outer = served
+    connection.send(request("/cache/"))
+    connection.answer()
+    # A miss, then two hits behind it in the same packet: the hits must wait for the miss's answer.
+    newsroom.delay = 0.2
+    connection.send(request("/lent/") + request("/cache/") + request("/lent/"))
+    answers = [connection.answer() for _ in range(3)]
+    assert [a[1]["x-cache"] for a in answers] == [["MISS"], ["HIT"], ["HIT"]]
+    assert all(a[2] == PAGE for a in answers)
+    # The two queued behind the miss went the ordinary way, through the application.
+    assert outer.calls == 4
+
+
+def test_an_encoded_path_shares_the_key_of_the_asgi_path(served, connection):
+    _, newsroom, edge, _ = served
+    path = "/soci%C3%A9t%C3%A9/"
+    connection.send(request(path))
+    connection.answer()
+    assert (b"journal.example", "/société/", b"") in edge.store._entries
+    connection.send(request(path))
+    assert connection.answer()[1]["x-cache"] == ["HIT"]
+    assert newsroom.renders == 1
+
+
+def test_the_query_string_is_part_of_the_key(served, connection):
+    _, newsroom, _, _ = served
+    for query in ("?page=2", "?page=2", "?page=3"):
+        connection.send(request("/monde/" + query))
+        connection.answer()
+    assert newsroom.renders == 2
+
+
+def test_a_publication_makes_the_next_request_a_miss(served, connection):
+    _, newsroom, edge, _ = served
+    connection.send(request())
+    connection.answer()
+    edge.generation.bump()
+    connection.send(request())
+    assert connection.answer()[1]["x-cache"] == ["MISS"]
+    assert newsroom.renders == 2
+
+
+def test_a_not_found_page_is_kept_with_its_status(served, connection):
+    _, newsroom, _, _ = served
+    newsroom.status = 404
+    for _ in range(2):
+        connection.send(request("/introuvable/"))
+        status, headers, _ = connection.answer()
+    assert status == 404 and headers["x-cache"] == ["HIT"]
+    assert newsroom.renders == 1
+
+
+def test_garbage_gets_a_400_and_the_server_goes_on(served):
+    port = served[0]
+    bad = Connection(port)
+    bad.send(b"GET /\x00 HTTP/1.1\r\n\r\n")
+    assert bad.answer()[0] == 400
+    bad.close()
+    good = Connection(port)
+    good.send(request())
+    assert good.answer()[0] == 200
+    good.close()
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_delay(served, connection):
+    connection.send(request())
+    connection.answer()
+    connection.send(request())
+    assert connection.answer()[1]["x-cache"] == ["HIT"]
+    connection.socket.settimeout(3)
+    assert connection.closed()
+
