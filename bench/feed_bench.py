@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from http_bench import machine, process_group, wait_until_answering
+from http_bench import bench_environment, machine, process_group, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -80,19 +80,6 @@ def parse_args():
     args = parser.parse_args()
     args.connections = [int(n) for n in args.connections.split(",")]
     return args
-
-
-def bench_environment(data_dir):
-    env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
-    env.update({"MANCHETTE_DATA_DIR": str(data_dir), "DEBUG": "false", "LOG_LEVEL": "ERROR"})
-    url = env.get("DATABASE_URL", "")
-    if url:
-        base, name = url.rsplit("/", 1)
-        name = name.split("?")[0] + "_feed"
-        env["DATABASE_URL"] = f"{base}/{name}"
-        for statement in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-            subprocess.run(["psql", f"{base}/postgres", "-qc", statement], check=True)
-    return env
 
 
 def prepare(env):
@@ -358,7 +345,7 @@ def plot(report, path):
 
 
 async def measure(args, work):
-    env = bench_environment(work / "var")
+    env = bench_environment(work / "var", suffix="_feed")
     prepare(env)
     results = []
     for run, count in enumerate(args.connections, start=1):

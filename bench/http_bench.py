@@ -97,13 +97,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def bench_environment(data_dir):
+def bench_environment(data_dir, suffix="_http"):
+    """The environment of the benchmark's processes; with DATABASE_URL, a fresh database named after it plus SUFFIX."""
     env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
     env.update({"MANCHETTE_DATA_DIR": str(data_dir), "DEBUG": "false", "LOG_LEVEL": "ERROR"})
     url = env.get("DATABASE_URL", "")
     if url:
         base, name = url.rsplit("/", 1)
-        name = name.split("?")[0] + "_http"
+        name = name.split("?")[0] + suffix
         env["DATABASE_URL"] = f"{base}/{name}"
         for statement in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
             subprocess.run(["psql", f"{base}/postgres", "-qc", statement], check=True)
@@ -195,7 +196,7 @@ def nginx(pages, args, work):
 def bare_asgi(page, headers, args, work):
     """bare_asgi.py under uvicorn (its own protocol, no edge fast path), answering PAGE with HEADERS; yields its URL."""
     (work / "bare.html").write_bytes(page)
-    kept = [(name, value) for name, value in headers.items() if name.lower() not in {"content-length", "date", "server"}]
+    kept = [(name, value) for name, value in headers.items() if name.lower() not in {"content-length", "date", "server", "connection"}]
     env = {**os.environ, "BARE_ASGI_BODY": str(work / "bare.html"), "BARE_ASGI_HEADERS": json.dumps(kept)}
     command = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "--workers", str(args.workers),
                "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",

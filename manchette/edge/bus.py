@@ -6,11 +6,15 @@ when REDIS_URL is set, otherwise PostgreSQL's LISTEN/NOTIFY when the database is
 there is one machine and its counter is enough.
 """
 
+import functools
 import logging
 import threading
 
 import psycopg
 import redis
+from django.conf import settings
+
+from .generation import Generation
 
 CHANNEL = "manchette:edge:bump"
 HEALTH_CHECK_SECONDS = 15
@@ -160,3 +164,28 @@ def conninfo(database):
         "host": database.get("HOST"), "port": database.get("PORT"),
     }
     return psycopg.conninfo.make_conninfo(**{key: str(value) for key, value in parts.items() if value})
+
+
+class Signal:
+    """A per-machine counter (generation.py) that other machines move too, through the configured bus.
+
+    The edge cache's invalidation and the fil info's « look now » are both one of these."""
+
+    def __init__(self, file_name, channel):
+        self.file_name = file_name
+        self.channel = channel
+
+    @functools.cached_property
+    def counter(self):
+        return Generation(settings.DATA_DIR / self.file_name)
+
+    def bus(self):
+        """Redis or PostgreSQL to reach other machines; None with SQLite alone: one machine needs only its counter."""
+        return bus_for(self.counter, self.channel, redis_url=settings.REDIS_URL, database=settings.DATABASES["default"])
+
+    def send(self):
+        value = self.counter.bump()
+        remote = self.bus()
+        if remote is not None:
+            remote.publish()
+        return value

@@ -3,29 +3,20 @@
 Call `bump()` once a change that readers can see has committed (manchette/news/signals.py does).
 """
 
-import functools
-
-from django.conf import settings
-
-from .bus import CHANNEL, bus_for
-from .generation import Generation
+from .bus import CHANNEL, Signal
 
 GENERATION_FILE = "edge-generation"
 
+signal = Signal(GENERATION_FILE, CHANNEL)
 
-@functools.cache
+
 def generation():
-    return Generation(settings.DATA_DIR / GENERATION_FILE)
+    return signal.counter
 
 
 def bus():
-    """Redis or PostgreSQL to reach other machines; None with SQLite alone: one machine needs only its counter."""
-    return bus_for(generation(), CHANNEL, redis_url=settings.REDIS_URL, database=settings.DATABASES["default"])
+    return signal.bus()
 
 
 def bump():
-    value = generation().bump()
-    remote = bus()
-    if remote is not None:
-        remote.publish()
-    return value
+    return signal.send()

@@ -6,32 +6,26 @@ whose listener bumps their own counter. Readers never depend on the signal alone
 and each process then reads the log itself, from the last id it has.
 """
 
-import functools
-
-from django.conf import settings
 from django.db import transaction
 
-from manchette.edge.bus import bus_for
-from manchette.edge.generation import Generation
+from manchette.edge.bus import Signal
 
 COUNTER_FILE = "filinfo-generation"
 CHANNEL = "manchette:filinfo"
 
+signal = Signal(COUNTER_FILE, CHANNEL)
 
-@functools.cache
+
 def counter():
-    return Generation(settings.DATA_DIR / COUNTER_FILE)
+    return signal.counter
 
 
 def bus():
-    return bus_for(counter(), CHANNEL, redis_url=settings.REDIS_URL, database=settings.DATABASES["default"])
+    return signal.bus()
 
 
 def announce():
-    counter().bump()
-    remote = bus()
-    if remote is not None:
-        remote.publish()
+    signal.send()
 
 
 def on_commit():

@@ -128,8 +128,11 @@ def servers(tmp_path):
 @pytest.fixture(scope="module")
 def main_server(django_db_setup, tmp_path_factory):
     pool = ServerPool(tmp_path_factory.mktemp("servers"))
-    yield pool(workers=2, **MAIN)
-    pool.stop_all()
+    try:
+        # Inside the try: a server that fails to start must still be stopped.
+        yield pool(workers=2, **MAIN)
+    finally:
+        pool.stop_all()
 
 
 @pytest.fixture(scope="module", autouse=True)
