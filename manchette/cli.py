@@ -1,6 +1,7 @@
 """The `manchette` command: demo, serve, worker, and every Django management command."""
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -87,6 +88,8 @@ def demo(argv):
     worker_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "worker", "--interval", "1", "--verbosity", "0"])
     server_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", *argv])
     print("Le Quotidien de Manchette : http://127.0.0.1:8000/ — administration : http://127.0.0.1:8000/admin/")
+    # Stopped by a service manager or `kill`, the demo stops its server and worker too, as with Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         return server_process.wait()
     except KeyboardInterrupt:
