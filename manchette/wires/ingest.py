@@ -2,7 +2,8 @@
 
 The latest version received for a uri decides (by `version`, then by its date): a resend changes nothing,
 an older version is ignored, a newer one corrects the dispatch (published again if it is live, so the site
-and open pages show the correction), `canceled` or `withheld` takes it out of the fil info. A new wire is
+and open pages show the correction; kept as a revision awaiting publication while an editor has the
+dispatch locked), `canceled` or `withheld` takes it out of the fil info, locked or not. A new wire is
 published at once or left as a draft for an editor, as its source is configured.
 
 Dispatches are published the Wagtail way (a revision, then its publication), so the fil info follows
@@ -24,6 +25,7 @@ from .ninjs import NinjsError
 
 CREATED = "created"
 UPDATED = "updated"
+HELD = "held"
 UNCHANGED = "unchanged"
 IGNORED = "ignored"
 WITHDRAWN = "withdrawn"
@@ -32,6 +34,7 @@ REJECTED = "rejected"
 LABELS = {
     CREATED: _("créées"),
     UPDATED: _("mises à jour"),
+    HELD: _("en attente (dépêche verrouillée par la rédaction)"),
     UNCHANGED: _("inchangées (déjà reçues)"),
     IGNORED: _("ignorées (version plus ancienne)"),
     WITHDRAWN: _("retirées (annulées par l’agence)"),
@@ -39,7 +42,7 @@ LABELS = {
 }
 # What the HTTP endpoint answers for each item.
 CODES = {
-    CREATED: "creee", UPDATED: "mise_a_jour", UNCHANGED: "inchangee", IGNORED: "ignoree", WITHDRAWN: "retiree",
+    CREATED: "creee", UPDATED: "mise_a_jour", HELD: "en_attente", UNCHANGED: "inchangee", IGNORED: "ignoree", WITHDRAWN: "retiree",
     REJECTED: "refusee",
 }
 
@@ -143,6 +146,13 @@ def receive(source, item, wire, previous_status):
         item.dispatch = dispatch
         item.save(update_fields=["dispatch"])
         return outcome(CREATED, wire, write(dispatch, publish=source.publish_immediately))
+    if dispatch.locked:
+        # An editor is working on it: the agency's version waits in the history as changes awaiting
+        # publication, and what readers see stays as it is until the editor decides.
+        copy(wire, dispatch)
+        dispatch.save_revision(log_action=True)
+        dispatch.refresh_from_db()
+        return outcome(HELD, wire, dispatch)
     # A dispatch an editor took offline stays offline; one the agency had withdrawn comes back as a new one.
     taken_down_by_editor = not dispatch.live and dispatch.first_published_at is not None and previous_status == WireItem.USABLE
     publish = dispatch.live or (source.publish_immediately and not taken_down_by_editor)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from manchette.filinfo.models import Dispatch, FeedEntry, FeedEvent
 from manchette.wires.ingest import (
-    CREATED, IGNORED, REJECTED, UNCHANGED, UPDATED, WITHDRAWN, BatchError, ingest, ingest_all,
+    CREATED, HELD, IGNORED, REJECTED, UNCHANGED, UPDATED, WITHDRAWN, BatchError, ingest, ingest_all,
 )
 from manchette.wires.models import WireItem, WireSource
 
@@ -181,6 +181,37 @@ def test_a_dispatch_an_editor_took_down_stays_down(agency):
     taken_down = fresh(dispatch)
     assert not taken_down.live and entry_for(taken_down) is None
     assert taken_down.latest_revision.as_object().title.startswith("Grève aux TEC : les bus reprennent")
+
+
+def test_a_correction_of_a_dispatch_an_editor_has_locked_waits_for_the_editor(agency, django_user_model):
+    dispatch = ingest(agency, sample("valid/2x_greve_tec.json")).dispatch
+    editor = django_user_model.objects.create_user("editrice-verrou")
+    live_title = fresh(dispatch).title
+    Dispatch.objects.filter(pk=dispatch.pk).update(locked=True, locked_by=editor, locked_at=timezone.now())
+    outcome = ingest(agency, sample("updates/greve_tec_v2.json"))
+    assert outcome.status == HELD and outcome.as_json()["resultat"] == "en_attente"
+    held = fresh(dispatch)
+    # Readers still see the version the editor is working on; the agency's waits in the history.
+    assert held.live and held.title == live_title and entry_for(held).title == live_title
+    assert held.has_unpublished_changes and held.locked
+    assert held.latest_revision.as_object().title.startswith("Grève aux TEC : les bus reprennent")
+    assert WireItem.objects.get(uri=GREVE).version == "2"
+    # Once the editor lets go, the next version is published as usual.
+    Dispatch.objects.filter(pk=dispatch.pk).update(locked=False, locked_by=None, locked_at=None)
+    newer = {
+        **sample("updates/greve_tec_v2.json"), "version": "3",
+        "headlines": [{"role": "main", "value": "Grève aux TEC : service normal demain"}],
+    }
+    assert ingest(agency, newer).status == UPDATED
+    assert entry_for(fresh(dispatch)).title == "Grève aux TEC : service normal demain"
+
+
+def test_an_agency_cancellation_withdraws_even_a_locked_dispatch(agency, django_user_model):
+    dispatch = ingest(agency, sample("valid/2x_greve_tec.json")).dispatch
+    editor = django_user_model.objects.create_user("editeur-verrou")
+    Dispatch.objects.filter(pk=dispatch.pk).update(locked=True, locked_by=editor, locked_at=timezone.now())
+    assert ingest(agency, sample("updates/greve_tec_v3_annulee.json")).status == WITHDRAWN
+    assert not fresh(dispatch).live and entry_for(fresh(dispatch)) is None
 
 
 def test_an_embargoed_wire_is_scheduled_not_shown(agency):
