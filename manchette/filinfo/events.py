@@ -12,10 +12,13 @@ writes one transaction at a time anyway.
 
 import json
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page, Site
 
 from manchette.edge.invalidation import bump as invalidate_pages
 
@@ -43,17 +46,39 @@ def show(item):
         _append(entry.key, FeedEvent.UPSERT, event_data(entry))
     if not created:
         # A correction changes what cached pages show: they must not keep the old text.
-        transaction.on_commit(invalidate_pages)
+        changed(entry)
     return entry
 
 
 def withdraw(key):
     with transaction.atomic():
+        entry = FeedEntry.objects.filter(key=key).first()
         deleted, _ = FeedEntry.objects.filter(key=key).delete()
         if deleted:
             _append(key, FeedEvent.REMOVE, {"key": key})
-            transaction.on_commit(invalidate_pages)
+            changed(entry)
     return bool(deleted)
+
+
+def changed(entry):
+    """Once committed, no cached page may keep ENTRY as it was: the edge's, nor a CDN's in front."""
+    transaction.on_commit(invalidate_pages)
+    transaction.on_commit(lambda: purge_from_cdn(entry))
+
+
+def purge_from_cdn(entry):
+    """Purges the fil info's pages and feeds, and a dispatch's own page (an article purges its own on publish)."""
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    paths = [reverse(f"filinfo:{name}") for name in ("feed", "block", "rss", "atom")] + [reverse("wires:ninjs_feed")]
+    if entry is not None and entry.kind == FeedEntry.DISPATCH:
+        paths.append(entry.url)
+    batch = PurgeBatch()
+    batch.add_urls(site.root_url + path for path in paths)
+    batch.purge()
 
 
 def entry_fields(item, section_title=None):
