@@ -18,3 +18,13 @@ def fresh_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def buses_shut_before_the_database_goes(django_db_setup):
+    """Listeners and publishers of the invalidation buses hold PostgreSQL sessions on the test database:
+    they must end before pytest-django drops it (this fixture's teardown runs before django_db_setup's)."""
+    yield
+    from manchette.edge.bus import shut_all
+
+    shut_all()
