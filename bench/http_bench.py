@@ -279,8 +279,9 @@ def measure(args, work):
         for url in pages.values():
             check_cache(url, "HIT")
             check_cache(url, None, session)
-        article_headers, article = fetch(pages["article"])
-        with nginx({page: fetch(url)[1] for page, url in pages.items()}, args, work) as static, \
+        fetched = {page: fetch(url) for page, url in pages.items()}
+        article_headers, article = fetched["article"]
+        with nginx({page: body for page, (_, body) in fetched.items()}, args, work) as static, \
                 bare_asgi(article, dict(article_headers.items()), args, work) as bare:
             targets = [(page, "nginx", static[page], {}) for page in PAGES]
             targets.append(("article", "asgi", bare, {}))

@@ -143,11 +143,14 @@ class PostgresBus(Bus):
             connection.execute(f'LISTEN "{self._pg_channel}"')
             self._subscribed(reconnecting)
             while not self._stopped.is_set():
+                quiet = True
                 # One at a time, so that a stop is seen as soon as a message comes.
                 for notification in connection.notifies(timeout=HEALTH_CHECK_SECONDS, stop_after=1):
+                    quiet = False
                     self._received(notification.payload)
-                # A quiet channel: make sure the connection is still there.
-                connection.execute("SELECT 1")
+                if quiet:
+                    # Nothing for a while: make sure the connection is still there.
+                    connection.execute("SELECT 1")
 
 
 _buses = {}

@@ -65,9 +65,6 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             or self.parser.should_upgrade()
         ):
             return None
-        method = self.parser.get_method()
-        if method not in (b"GET", b"HEAD"):
-            return None
         try:
             url = httptools.parse_url(self.url)
             # The same path as uvicorn puts in the ASGI scope, so that both paths share the cache's keys.
@@ -79,7 +76,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         server_headers = self._server_headers()
         if not keep_alive:
             server_headers += b"connection: close\r\n"
-        return self.edge.answer(method.decode(), self.root_path + path, url.query or b"", self.headers, server_headers)
+        method = self.parser.get_method().decode()
+        return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers)
 
     def _server_headers(self):
         # uvicorn renews its default headers (Date) once a second by replacing the list.

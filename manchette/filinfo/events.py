@@ -53,11 +53,11 @@ def show(item):
 def withdraw(key):
     with transaction.atomic():
         entry = FeedEntry.objects.filter(key=key).first()
-        deleted, _ = FeedEntry.objects.filter(key=key).delete()
-        if deleted:
+        if entry is not None:
+            entry.delete()
             _append(key, FeedEvent.REMOVE, {"key": key})
             changed(entry)
-    return bool(deleted)
+    return entry is not None
 
 
 def changed(entry):
