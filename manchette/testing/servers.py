@@ -1,0 +1,175 @@
+"""Processes started for real by tests and benches: `manchette serve`, Redis, or any command.
+
+Each runs in a process group of its own, its output appended to a log file; every wait for one has a timeout
+and fails early if it stops; stop() ends the whole group (uvicorn's workers are children of its main process),
+with SIGTERM, then SIGKILL if it is still there after STOP_TIMEOUT.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 60
+STOP_TIMEOUT = 20  # more than uvicorn's own graceful shutdown (10 s, in manchette serve)
+STARTED = "Application startup complete."  # logged by uvicorn once per worker, at level info
+
+# Set by the pytest plugin to the id of a running test that is not marked `server`: such a test must start
+# no process, or `pytest -m "not server"` would not mean what it says.
+unmarked_test = None
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch(command, log_path, env=None):
+    """COMMAND started from the repository in a process group of its own, its output appended to LOG_PATH."""
+    if unmarked_test:
+        raise RuntimeError(f"{unmarked_test} starts a process: its fixture must be made with server_fixture "
+                           "(manchette.testing.pytest_plugin), which marks it `server`")
+    with open(log_path, "a") as log:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def stop(process, timeout=STOP_TIMEOUT):
+    """Ends PROCESS's whole group: SIGTERM, then SIGKILL after TIMEOUT seconds."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sent)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+            return
+    raise RuntimeError(f"{process.args[0]} (pid {process.pid}) still runs after SIGKILL")
+
+
+@contextlib.contextmanager
+def running(command, log_path, env=None):
+    """launch() for the length of a with block, stopped whatever happens in it."""
+    process = launch(command, log_path, env)
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_until(condition, process, describe, timeout, what):
+    """Polls CONDITION until it holds; fails with DESCRIBE() (the log) if PROCESS stops or after TIMEOUT seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} stopped ({process.returncode}) before {what}:\n{describe()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not after {timeout} s:\n{describe()}")
+        time.sleep(0.05)
+
+
+def wait_for_port(port, process, describe=lambda: "", timeout=START_TIMEOUT):
+    wait_until(lambda: listening(port), process, describe, timeout, f"something listens on {port}")
+
+
+def wait_for_workers(port, process, workers, log, timeout=START_TIMEOUT):
+    """Until uvicorn serves from every worker: it listens on PORT and LOG() says each worker's application started.
+    With one worker uvicorn logs the start before it listens, with several after: both are awaited."""
+    wait_until(lambda: listening(port) and log().count(STARTED) >= workers, process, log, timeout,
+               f"{workers} worker(s) serve on {port}")
+
+
+class ManchetteServer:
+    """`manchette serve --no-prepare` on 127.0.0.1 with ENV; it can be stopped and started again on its port.
+
+    Its log (LOG_DIR/serve-PORT.log) is kept at level info, where uvicorn says when each worker serves."""
+
+    def __init__(self, env, log_dir, workers=1, port=None, start_timeout=START_TIMEOUT):
+        self.env = {**env, "LOG_LEVEL": "INFO"}
+        self.workers = workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_dir) / f"serve-{self.port}.log"
+        self.start_timeout = start_timeout
+        self.log_start = 0
+        self.process = None
+
+    def start(self):
+        self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
+        command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--workers", str(self.workers)]
+        self.process = launch(command, self.log_path, self.env)
+        return self
+
+    def wait(self):
+        wait_for_workers(self.port, self.process, self.workers, self.log, self.start_timeout)
+        return self
+
+    def log(self):
+        """What the server printed since it was last started."""
+        with self.log_path.open() as log:
+            log.seek(self.log_start)
+            return log.read()
+
+    def worker_pids(self):
+        """uvicorn serves from the main process with one worker, from its child processes with more."""
+        pid = self.process.pid
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return children if self.workers > 1 else [pid]
+
+    def terminate(self):
+        """SIGTERM to the main process only, as a service manager stopping it would send."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGTERM)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            stop(self.process)
+
+    def __enter__(self):
+        try:
+            return self.start().wait()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class RedisServer:
+    """A Redis of its own on a free port, without persistence, that can be stopped and started again on that port."""
+
+    def __init__(self, folder):
+        self.executable = shutil.which("redis-server")
+        assert self.executable, "redis-server is needed (apt-get install redis-server)"
+        self.folder = Path(folder)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = self.folder / f"redis-{self.port}.log"
+        self.process = None
+
+    def start(self):
+        self.process = launch(
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)],
+            self.log_path,
+        )
+        wait_for_port(self.port, self.process, self.log_path.read_text)
+        return self
+
+    def stop(self):
+        stop(self.process)
