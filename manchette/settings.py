@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "manchette.wires",
     "manchette.search",
     "manchette.edge",
+    "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",

@@ -3,9 +3,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.models import Page
 
+from manchette.filinfo.models import FeedEntry
 from manchette.news.models import Article, ArticleTag, Section, visible_articles
-
-from .factories import ArticleFactory, SectionFactory
+from manchette.news.tests.factories import ArticleFactory, SectionFactory
 
 
 def generate(count, share):
@@ -102,8 +102,6 @@ def test_bad_counts_and_a_missing_front_page_are_refused(db):
 
 
 def test_generated_articles_are_in_the_fil_info(generated):
-    from manchette.filinfo.models import FeedEntry
-
     newest = visible_articles().first()
     assert FeedEntry.objects.count() == visible_articles().count()
     entry = FeedEntry.objects.first()

@@ -14,13 +14,14 @@ from tqdm import tqdm
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
-from manchette.filinfo import demo as filinfo_demo
+from manchette.demo import dispatches
+from manchette.demo import images as illustrations
+from manchette.demo.authors import AUTHORS
+from manchette.demo.sections import SECTIONS
+from manchette.demo.stories import STORIES
+from manchette.demo.writer import SEED, write
 from manchette.filinfo import events as filinfo_events
-from manchette.news.demo import images as illustrations
-from manchette.news.demo.authors import AUTHORS
-from manchette.news.demo.sections import SECTIONS
-from manchette.news.demo.stories import STORIES
-from manchette.news.demo.writer import SEED, write
+from manchette.news.management.commands.setup_newsroom import EDITORS, JOURNALISTS, MODERATORS
 from manchette.news.models import (
     CARD_RENDITIONS,
     HERO_RENDITIONS,
@@ -33,8 +34,6 @@ from manchette.news.models import (
     Section,
     Story,
 )
-
-from .setup_newsroom import EDITORS, JOURNALISTS, MODERATORS
 
 PASSWORD = "manchette-demo"
 USERS = (
@@ -146,7 +145,7 @@ class Command(BaseCommand):
         """The demo dispatches, added once, even to a newspaper loaded before they existed; then the feed,
         which the loader's articles and dispatches reach without publishing signals."""
         journalist = get_user_model().objects.filter(username="journaliste").first()
-        if filinfo_demo.load(timezone.now(), journalist) or articles_added:
+        if dispatches.load(timezone.now(), journalist) or articles_added:
             filinfo_events.rebuild()
 
     def report(self, count):

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import Revision
 
+from manchette.filinfo.models import Dispatch
 from manchette.news.models import Article
-
-from .models import Dispatch
 
 AMI = "AMI (Agence mosane d’information)"
 PPP = "Plat Pays Presse"

@@ -6,8 +6,9 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
-from manchette.filinfo import demo
-from manchette.filinfo.models import Dispatch, FeedEntry, FeedEvent
+from manchette.demo import dispatches
+from manchette.filinfo.models import Dispatch, FeedEntry
+from manchette.live.models import Event
 from manchette.news.models import Story
 
 
@@ -16,7 +17,7 @@ def test_load_demo_adds_the_dispatches_once_and_fills_the_feed(client, published
     published_article(slug="ancien", story=story, first_published_at=timezone.now() - datetime.timedelta(days=3))
     latest = published_article(slug="recent", story=story, first_published_at=timezone.now() - datetime.timedelta(days=1))
     FeedEntry.objects.all().delete()  # as in a newspaper loaded before the fil info existed
-    events = FeedEvent.objects.count()
+    events = Event.objects.count()
 
     out = io.StringIO()
     call_command("load_demo", stdout=out)
@@ -26,12 +27,12 @@ def test_load_demo_adds_the_dispatches_once_and_fills_the_feed(client, published
     entries = FeedEntry.objects.all()
     assert entries.filter(kind=FeedEntry.DISPATCH).count() == live.count()
     assert entries.filter(kind=FeedEntry.ARTICLE).count() == 2, "the articles are back in the feed"
-    assert FeedEvent.objects.count() == events, "loading the demo tells no open page"
+    assert Event.objects.count() == events, "loading the demo tells no open page"
 
     now = timezone.now()
     assert all(now - datetime.timedelta(days=2) <= d.first_published_at <= now for d in live)
     assert 5 <= live.filter(important=True).count() < live.count()
-    assert {demo.AMI, demo.PPP} <= set(live.values_list("source", flat=True))
+    assert {dispatches.AMI, dispatches.PPP} <= set(live.values_list("source", flat=True))
     assert all(not any(word in source.lower() for word in ("belga", "afp", "reuters")) for source in live.values_list("source", flat=True))
     tunnel = live.filter(title__startswith="Tunnel de la Porte-Verte")
     assert tunnel.exists() and all(d.article_id == latest.pk for d in tunnel)
@@ -48,7 +49,7 @@ def test_load_demo_adds_the_dispatches_once_and_fills_the_feed(client, published
 
 
 def test_demo_titles_and_texts_are_distinct_and_short():
-    titles = [spec.title for spec in demo.DISPATCHES]
+    titles = [spec.title for spec in dispatches.DISPATCHES]
     assert len(set(titles)) == len(titles)
-    assert all(len(spec.title) <= 200 and len(spec.text) <= 1200 for spec in demo.DISPATCHES)
-    assert all(2 <= spec.text.count(".") <= 4 for spec in demo.DISPATCHES if not spec.draft)
+    assert all(len(spec.title) <= 200 and len(spec.text) <= 1200 for spec in dispatches.DISPATCHES)
+    assert all(2 <= spec.text.count(".") <= 4 for spec in dispatches.DISPATCHES if not spec.draft)
