@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from manchette import sitemaps
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
 from manchette.search import urls as search_urls
@@ -15,6 +16,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}),
     path("", include(news_urls)),
+    # After news' own sitemap-news.xml, which this pattern would take.
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("", include(filinfo_urls)),
     path("", include(wires_urls)),
     path("", include(search_urls)),

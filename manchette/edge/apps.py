@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class EdgeConfig(AppConfig):
     name = "manchette.edge"
     label = "edge"
+
+    def ready(self):
+        from . import readers
+
+        readers.watch_pages()

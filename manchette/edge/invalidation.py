@@ -1,6 +1,6 @@
 """Makes every page cached by the edge stale, in every server process, on this machine and others.
 
-Call `bump()` once a change that readers can see has committed (manchette/news/signals.py does).
+Call `bump()` once a change that readers can see has committed (readers.py does, for what apps declare).
 """
 
 from .bus import CHANNEL, Signal

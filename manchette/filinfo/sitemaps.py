@@ -1,4 +1,4 @@
-"""The dispatches' permalinks, for the sitemap index of manchette/news/sitemaps.py."""
+"""The dispatches' permalinks, named in the sitemap index (manchette/sitemaps.py)."""
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap

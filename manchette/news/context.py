@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Prefetch
 
-from manchette.filinfo.feed import latest_items
-
 from .models import (
     CARD_RENDITIONS,
     HERO_RENDITIONS,
@@ -115,7 +113,6 @@ def article_page(article, request):
         "tags": list(article.tags.all()),
         "headlines": [a for a in headlines() if a.pk != article.pk],
         "best_of": _labelled([a for a in best_of() if a.pk != article.pk], index),
-        "filinfo": latest_items(),
     }
     if article.story_id:
         same_story = visible_articles().filter(story_id=article.story_id).exclude(pk=article.pk)
@@ -140,7 +137,6 @@ def front_page(home, request):
         "leads": leads,
         "by_section": by_section,
         "best_of": _labelled(best_of(), index),
-        "filinfo": latest_items(),
     }
 
 
@@ -149,7 +145,6 @@ def section_page(section, request):
     return {
         "breadcrumb": [*index.chain(section.path), section],
         "subsections": index.children(section),
-        "filinfo": latest_items(),
     }
 
 

@@ -1,19 +1,15 @@
-"""Sitemaps: an index at /sitemap.xml over the sections below, and the Google News sitemap of the last 48 hours."""
+"""Sitemaps of articles and of the front page and sections (named in the index, manchette/sitemaps.py), and the
+Google News sitemap of the last 48 hours."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import F, Max
 from django.db.models.functions import Length, Substr
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
-
-from manchette.filinfo.sitemaps import DispatchSitemap
 
 from .models import HomePage, Section, visible_articles
 from .seo import PageUrls
@@ -97,19 +93,3 @@ class NewsSitemap(SiteSitemap):
             .filter(first_published_at__gte=since)
             .values("url_path", "title", "first_published_at", lastmod=F("last_published_at"))[:NEWS_LIMIT]
         )
-
-
-SITEMAPS = {"articles": ArticleSitemap, "rubriques": PageSitemap, "depeches": DispatchSitemap}
-
-
-@x_robots_tag
-def index(request):
-    """Django's index view names the host the request came on; this one names settings.SITE_URL."""
-    entries = []
-    for name, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        location = settings.SITE_URL + reverse("news:sitemap-section", kwargs={"section": name})
-        lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(location, lastmod))
-        entries += [SitemapIndexItem(f"{location}?p={n}", lastmod) for n in range(2, sitemap.paginator.num_pages + 1)]
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

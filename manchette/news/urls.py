@@ -10,15 +10,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("rss/", feeds.RssFeed(), name="rss"),
     path("atom/", feeds.AtomFeed(), name="atom"),
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
     path(
         "sitemap-news.xml", sitemap,
         {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "news/sitemap_news.xml"},
         name="sitemap-news",
-    ),
-    path(
-        "sitemap-<slug:section>.xml", sitemap,
-        {"sitemaps": sitemaps.SITEMAPS, "template_name": "news/sitemap.xml"},
-        name="sitemap-section",
     ),
 ]

@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.images.models import Picture
 
-from manchette.news import richtext
+from manchette.news import richtext, slots
 from manchette.news.context import section_index
 from manchette.news.models import CARD_RENDITIONS, HERO_RENDITIONS
 
@@ -65,3 +65,14 @@ def responsive_image(image, kind="card", alt="", loading="lazy"):
 def main_nav(context):
     request = context.get("request")
     return {"sections": section_index(request).top_level() if request else [], "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name):
+    """Every part other apps registered for slot NAME (news/slots.py), rendered with the page's context."""
+    html = []
+    for part in slots.parts(name):
+        template = context.template.engine.get_template(part.template)
+        with context.push(part.context(context) if part.context else {}):
+            html.append(template.render(context))
+    return mark_safe("".join(html))

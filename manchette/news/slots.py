@@ -1,0 +1,44 @@
+"""Named places on news pages that other apps fill: the pages never name the apps that fill them.
+
+An app registers what it shows in a slot from its AppConfig.ready(): a template, and optionally a function
+that adds to that template's context from the page's. `{% slot "name" %}` (news_tags) renders every part
+registered for the slot, in order; a slot nobody fills renders nothing.
+
+The slots news pages offer:
+- `sidebar`: top of the side column of the front page, section and article pages (the fil info);
+- `article_below`: under an article, after its story links (comments);
+- `article_aside`: beside an article, after the editors' picks (newsletter signup);
+- `header_personal`: in the masthead of every page (the reader's account).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+NAMES = frozenset({"sidebar", "article_below", "article_aside", "header_personal"})
+
+
+@dataclass(frozen=True)
+class Part:
+    template: str
+    context: Callable | None  # page context -> dict added for this template only
+    order: int
+
+
+_parts = {name: [] for name in NAMES}
+
+
+def register(slot, template, context=None, order=100):
+    if slot not in NAMES:
+        raise ValueError(f"unknown slot {slot!r}: one of {sorted(NAMES)}")
+    part = Part(template, context, order)
+    if part not in _parts[slot]:
+        _parts[slot].append(part)
+        _parts[slot].sort(key=lambda p: p.order)
+
+
+def unregister(slot, template):
+    _parts[slot][:] = [part for part in _parts[slot] if part.template != template]
+
+
+def parts(slot):
+    return _parts[slot]
