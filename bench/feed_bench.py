@@ -5,7 +5,7 @@ Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_fe
 
 For each N, a fresh `manchette serve` (uvicorn, --workers processes) is started on 127.0.0.1 and N streams
 are opened gradually from one asyncio client (uvloop). The client connects from 127.0.0.2…127.0.0.254 in
-turn, as readers behind many addresses would: the per-address limit (FILINFO_MAX_STREAMS_PER_CLIENT,
+turn, as readers behind many addresses would: the per-address limit (LIVE_MAX_STREAMS_PER_CLIENT,
 50 per process by default) stays on, untouched. Each stream asks `?depuis=` the newest event, as a page
 just loaded does, so nothing is replayed. A separate publisher process (`manchette shell`, warmed up by one
 publication first) then publishes one dispatch per second for --duration seconds through Wagtail, as the
@@ -30,32 +30,35 @@ import tempfile
 import time
 from pathlib import Path
 
-from http_bench import bench_environment, machine, process_group, wait_until_answering
+from http_bench import START_TIMEOUT, bench_environment, machine
+
+from manchette.testing.servers import ManchetteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 MARKER = "FEED-BENCH "
-PATH = "/fil-info/direct/"
+PATH = "/direct/?sujets=filinfo"
 SOURCES = [f"127.0.0.{n}" for n in range(2, 255)]
 OPENING_AT_ONCE = 200  # connections being set up at the same time (the listen backlog is 4096)
 GRACE_SECONDS = 5  # after the last publication, for the last deliveries
 # In the title: the run, the item's number and the time it was published. Dispatch titles are HTML-escaped in
 # the event's data, so only characters that need no escaping.
 TITLE = "Banc d essai R{run} K{k} T{t:.6f} fin"
-ITEM = re.compile(rb"id: (\d+)\nevent: upsert\ndata: [^\n]*?Banc d essai R(\d+) K(\d+) T([\d.]+) fin")
+ITEM = re.compile(rb"id: (\d+)\nevent: filinfo\ndata: {\"action\":\"upsert\"[^\n]*?Banc d essai R(\d+) K(\d+) T([\d.]+) fin")
 
 # Runs in `manchette shell`: publishes once to warm up (the first publication of a process is several times
 # slower), says where the log stands, waits for the go, then publishes one dispatch a second.
 PUBLISHER = f"""
 import json, sys, time
-from manchette.filinfo.models import Dispatch, FeedEvent
+from manchette.filinfo.models import Dispatch
+from manchette.live import log
 
 def say(**values):
     print({MARKER!r} + json.dumps(values), flush=True)
 
 warm_up = Dispatch.objects.create(title="Échauffement", text="Avant la mesure.", live=False)
 warm_up.save_revision().publish()
-say(head=FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0)
+say(head=log.last_id())
 order = json.loads(sys.stdin.readline())
 start = time.time() + 1
 for k in range(order["count"]):
@@ -173,7 +176,7 @@ class Reader(asyncio.Protocol):
 async def open_streams(port, count, run, head):
     loop = asyncio.get_running_loop()
     readers, failures = [], []
-    request = (f"GET {PATH}?depuis={head} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").encode()
+    request = (f"GET {PATH}&depuis={head} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").encode()
     gate = asyncio.Semaphore(OPENING_AT_ONCE)
 
     async def open_one(number):
@@ -232,27 +235,22 @@ def percentile(values, fraction):
 
 
 async def measure_one(args, env, count, run, work):
-    base = f"http://127.0.0.1:{args.port}"
-    log_path = work / f"serve-{count}.log"
-    command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", str(args.workers),
-               "--port", str(args.port)]
-    with process_group(command, log_path, cwd=ROOT, env=env) as server:
-        wait_until_answering(f"{base}/robots.txt", server, log_path)
+    with ManchetteServer(env, work, args.workers, args.port, START_TIMEOUT) as server:
         head, run_publications = await publish(env, run, args.duration)
         await asyncio.sleep(1)
-        rss_before = workers_rss(server.pid)
+        rss_before = workers_rss(server.process.pid)
         load_before = os.getloadavg()
         print(f"… {count} connexions : ouverture", file=sys.stderr, flush=True)
         readers, failures, open_seconds = await open_streams(args.port, count, run, head)
         await asyncio.sleep(2)  # the server settles (buffers of the first answers released)
-        rss_open = workers_rss(server.pid)
+        rss_open = workers_rss(server.process.pid)
         print(f"… {len(readers)} ouvertes en {open_seconds:.1f} s, {args.duration} s de publication",
               file=sys.stderr, flush=True)
-        cpu_before = cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.process.pid)
         publications = await run_publications()
         await asyncio.sleep(GRACE_SECONDS)
-        cpu_after = cpu_seconds(server.pid)
-        rss_end = workers_rss(server.pid)
+        cpu_after = cpu_seconds(server.process.pid)
+        rss_end = workers_rss(server.process.pid)
         load_after = os.getloadavg()
         cut = sum(reader.lost_connection for reader in readers)
         for reader in readers:

@@ -1,3 +1,13 @@
+"""The serving stack, built in one place: the layers in front of Django, outermost first, and the hooks
+that start and stop with the server (manchette/edge/stack.py).
+
+    Folders        static files and media, from disk
+    LiveStreams    /direct/: the pages' live streams, from the hub's memory
+    EdgeCache      pages kept for anonymous readers (the server's fast path answers from it too)
+    BodyLimit      refuses an oversized agency sending before Django reads it
+    Django
+"""
+
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manchette.settings")
@@ -8,8 +18,23 @@ django_application = get_asgi_application()
 
 from manchette.edge.app import EdgeCache  # noqa: E402
 from manchette.edge.files import Folders  # noqa: E402
-from manchette.filinfo.live import LiveFeed  # noqa: E402
+from manchette.edge.stack import Hook, Stack  # noqa: E402
+from manchette.live.asgi import LiveStreams  # noqa: E402
+from manchette.live.hub import Hub  # noqa: E402
 from manchette.wires.asgi import BodyLimit  # noqa: E402
 
-# Outermost first; edge/protocol.py finds the edge cache and the live feed's hub by walking these layers.
-application = Folders(LiveFeed(EdgeCache(BodyLimit(django_application))))
+
+def build():
+    edge = EdgeCache(BodyLimit(django_application))
+    hub = Hub()
+    return Stack(
+        Folders(LiveStreams(edge, hub)),
+        edge=edge,
+        hooks=[
+            Hook("edge invalidation", start=edge.startup),
+            Hook("live hub", start=hub.start, stopping=hub.stop_soon, stop=hub.stop_soon),
+        ],
+    )
+
+
+application = build()

@@ -43,8 +43,6 @@ class EdgeCache:
             shared = self.shared_key(scope["method"], scope["path"], scope["query_string"], scope["headers"])
             if shared is not None:
                 return await self._serve(scope, receive, send, *shared)
-        elif scope["type"] == "lifespan":
-            return await self._lifespan(receive, send)
         await self.app(scope, receive, send)
 
     def shared_key(self, method, path, query_string, headers):
@@ -125,17 +123,6 @@ class EdgeCache:
 
     async def startup(self):
         self._listen()
-
-    async def _lifespan(self, receive, send):
-        # Django only speaks HTTP: the edge answers the server's start and stop itself.
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await self.startup()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
 
 class Capture:

@@ -13,7 +13,7 @@ import urllib.parse
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from .app import EdgeCache
+from .stack import Stack
 
 
 class _Answered:
@@ -28,18 +28,13 @@ class _Answered:
 ANSWERED = _Answered()
 
 
-def layers(app):
-    """The application's layers, outermost first: each one keeps the next as `.app`."""
-    while app is not None:
-        yield app
-        app = getattr(app, "app", None)
-
-
 class EdgeHttpProtocol(HttpToolsProtocol):
     def __init__(self, config, server_state, app_state, _loop=None):
         super().__init__(config, server_state, app_state, _loop)
-        self.edge = next((layer for layer in layers(self.app) if isinstance(layer, EdgeCache)), None)
-        self.hub = next((layer.hub for layer in layers(self.app) if hasattr(layer, "hub")), None)
+        # uvicorn hands over the application it runs: the stack of manchette/asgi.py, or any other ASGI
+        # application (then every request takes the ordinary path).
+        self.stack = self.app if isinstance(self.app, Stack) else None
+        self.edge = self.stack.edge if self.stack is not None else None
 
     def on_headers_complete(self):
         # As uvicorn decides for its own answers: HTTP/1.0 connections close after one.
@@ -89,9 +84,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         return cached[1]
 
     def shutdown(self):
-        # A live stream never ends by itself: uvicorn would wait for it until its graceful-shutdown timeout.
-        # The hub ends every stream (once per process), so readers reconnect at once to a process still up.
-        if self.hub is not None:
-            self.hub.stop_soon()
+        # uvicorn calls this for each open connection as it begins to stop.
+        if self.stack is not None:
+            self.stack.stopping()
         super().shutdown()
-

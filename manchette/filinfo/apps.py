@@ -6,8 +6,18 @@ class FilinfoConfig(AppConfig):
     name = "manchette.filinfo"
     label = "filinfo"
     verbose_name = _("Fil info")
+    sitemaps = {"depeches": "manchette.filinfo.sitemaps.DispatchSitemap"}
 
     def ready(self):
-        from . import signals
+        from django.conf import settings
+
+        from manchette.live import topics
+        from manchette.news import slots
+
+        from . import events, signals
+        from .feed import latest_items
 
         signals.register()
+        topics.register(events.TOPIC, memory=settings.FILINFO_REPLAY_EVENTS)
+        # The block heads the side column of the front page, sections and articles.
+        slots.register("sidebar", "filinfo/includes/ticker.html", context=lambda page: {"filinfo": latest_items()}, order=10)

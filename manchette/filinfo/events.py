@@ -1,19 +1,12 @@
 """Keeps the fil info in step with publishing, and logs every change for the pages that follow it live.
 
 `show(item)` puts a published article or dispatch in the feed (or corrects it there), `withdraw(key)`
-takes it out. Both change `FeedEntry` and append a `FeedEvent` in the caller's transaction; once it
-commits, every server process is told (notify.py) and pushes the event to open pages.
-
-The event ids are what readers resume from, so they must become visible in id order. PostgreSQL hands out
-sequence values before commit, so two transactions could commit 12 before 11 and a process reading « after
-11 » would skip 12 for good: writers therefore take a transaction-scoped advisory lock first. SQLite
-writes one transaction at a time anyway.
+takes it out. Both change `FeedEntry` and append an event of the topic `filinfo` to the live log in the
+caller's transaction; once it commits, every server process pushes it to open pages (manchette/live).
 """
 
-import json
-
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +14,13 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 
 from manchette.edge.invalidation import bump as invalidate_pages
+from manchette.live import log
 
-from . import notify
-from .models import Dispatch, FeedEntry, FeedEvent
+from .models import Dispatch, FeedEntry
 
-ADVISORY_LOCK = 0x6D616E66  # any constant shared by every writer of the log
+TOPIC = "filinfo"
+UPSERT = "upsert"
+REMOVE = "remove"
 
 
 def entry_key(item):
@@ -43,7 +38,7 @@ def show(item):
         entry, created = FeedEntry.objects.update_or_create(
             key=entry_key(item), defaults=fields, create_defaults={**fields, **first_shown}
         )
-        _append(entry.key, FeedEvent.UPSERT, event_data(entry))
+        log.append(TOPIC, entry.key, UPSERT, event_data(entry))
     if not created:
         # A correction changes what cached pages show: they must not keep the old text.
         changed(entry)
@@ -55,7 +50,7 @@ def withdraw(key):
         entry = FeedEntry.objects.filter(key=key).first()
         if entry is not None:
             entry.delete()
-            _append(key, FeedEvent.REMOVE, {"key": key})
+            log.append(TOPIC, key, REMOVE, {"key": key})
             changed(entry)
     return entry is not None
 
@@ -132,11 +127,3 @@ def event_data(entry):
         "block": render_to_string("filinfo/includes/item.html", context).strip(),
         "page": render_to_string("filinfo/includes/entry.html", context).strip(),
     }
-
-
-def _append(key, action, data):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-    FeedEvent.objects.create(key=key, action=action, data=json.dumps(data, ensure_ascii=False))
-    notify.on_commit()

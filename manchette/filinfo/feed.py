@@ -19,7 +19,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import FeedEntry, FeedEvent
+from manchette.live import log
+from manchette.live.models import Event
+
+from .models import FeedEntry
 
 # What feed readers, search engines and social networks are told the fil info is.
 DESCRIPTION = gettext_lazy("Les dépêches et les articles de la rédaction, en continu, du plus récent au plus ancien.")
@@ -66,7 +69,7 @@ def latest_items(limit=None):
     """
     limit = limit or FEED_BLOCK_SIZE
     quote = connection.ops.quote_name
-    entries, events = quote(FeedEntry._meta.db_table), quote(FeedEvent._meta.db_table)
+    entries, events = quote(FeedEntry._meta.db_table), quote(Event._meta.db_table)
     newest = "SELECT id FROM {entries} {where} ORDER BY published_at DESC, id DESC LIMIT %s"
     sql = f"""
         SELECT entry.*, log.last_event
@@ -89,7 +92,7 @@ def latest_items(limit=None):
 
 
 def last_event_id():
-    return FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return log.last_id()
 
 
 def cursor_of(entry):

@@ -1,10 +1,10 @@
-"""Le fil info: dispatches, the feed readers see, and the log of its changes that open pages follow.
+"""Le fil info: dispatches, and the feed readers see.
 
 A `Dispatch` is a short item written in the newsroom or received from an agency (manchette/wires). What
 the feed shows is `FeedEntry`, one row per visible item, dispatch or article, kept in step with
 publishing by signals.py; it is what the block, the feed page, the syndication feeds and the cursor
-paging read. Each change to it is appended to `FeedEvent`, whose ids are the Server-Sent Events ids that
-open pages resume from (live.py).
+paging read. Each change to it is appended to the live log (topic `filinfo`, events.py), whose ids are
+the Server-Sent Events ids that open pages resume from (manchette/live).
 """
 
 from django.contrib.contenttypes.fields import GenericRelation
@@ -97,22 +97,3 @@ class FeedEntry(models.Model):
     @property
     def is_dispatch(self):
         return self.kind == self.DISPATCH
-
-
-class FeedEvent(models.Model):
-    """An append-only log: its ids only grow, in commit order, and every server process reads it in order."""
-
-    UPSERT = "upsert"
-    REMOVE = "remove"
-
-    id = models.BigAutoField(primary_key=True)
-    key = models.CharField(max_length=40)
-    action = models.CharField(max_length=10, choices=[(UPSERT, UPSERT), (REMOVE, REMOVE)])
-    data = models.TextField(help_text="JSON sent to open pages as the event's data")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return f"{self.id} {self.action} {self.key}"

@@ -254,20 +254,3 @@ def test_a_stream_passes_through_as_it_comes(edge):
 
     received = asyncio.run(scenario())
     assert [m.get("body") for m in received[1:]] == [b"data: premier\n\n", b"data: second\n\n"]
-
-
-def test_the_edge_answers_the_servers_lifespan_itself(edge):
-    async def scenario():
-        sent = []
-        messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
-
-        async def receive():
-            return next(messages)
-
-        async def send(message):
-            sent.append(message["type"])
-
-        await edge(Newsroom())({"type": "lifespan"}, receive, send)
-        return sent
-
-    assert asyncio.run(scenario()) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]

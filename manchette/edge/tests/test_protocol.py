@@ -14,14 +14,15 @@ import uvicorn
 from manchette.edge.app import EdgeCache
 from manchette.edge.generation import Generation
 from manchette.edge.protocol import EdgeHttpProtocol
+from manchette.edge.stack import Stack
 from manchette.edge.store import PageStore
-from manchette.edge.tests.processes import free_port
+from manchette.testing.servers import free_port
 
 from .test_app import PAGE, Newsroom
 
 
 class Layer:
-    """An outer layer, as the live feed is in front of the edge in manchette.asgi."""
+    """An outer layer, as the live streams are in front of the edge in manchette.asgi."""
 
     def __init__(self, app):
         self.app = app
@@ -40,8 +41,10 @@ def served(tmp_path):
     outer = Layer(edge)
     port = free_port()
     config = uvicorn.Config(
-        outer, host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none",
+        Stack(outer, edge=edge), host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none",
         log_level="warning", timeout_keep_alive=1,
+        # As `manchette serve` runs it: uvicorn would otherwise wrap the stack in its proxy headers layer.
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from manchette.filinfo import feed, live
+from manchette.filinfo import feed
 from manchette.filinfo import seo as filinfo_seo
 from manchette.news import seo
 from manchette.news.richtext import typography_text
@@ -51,11 +51,6 @@ def cursor(entry):
 def was_corrected(entry):
     # Publishing stamps the time again even with nothing changed; a correction comes minutes later.
     return (entry.updated_at - entry.published_at).total_seconds() > CORRECTION_SECONDS
-
-
-@register.simple_tag
-def stream_url():
-    return live.STREAM_PATH
 
 
 @register.simple_tag(takes_context=True)

@@ -6,7 +6,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from manchette.filinfo.models import Dispatch, FeedEntry, FeedEvent
+from manchette.filinfo.models import Dispatch, FeedEntry
+from manchette.live.models import Event
 
 from .factories import publish_dispatch, save_dispatch
 
@@ -27,7 +28,7 @@ def form(action=None, **overrides):
 
 
 def last_event():
-    event = FeedEvent.objects.latest("id")
+    event = Event.objects.latest("id")
     return event.action, json.loads(event.data)
 
 
@@ -71,7 +72,7 @@ def test_a_journalist_publishes_corrects_and_withdraws_a_dispatch(client, staff,
 def test_a_journalist_saves_a_draft_that_readers_never_see(client, staff, home):
     client.force_login(staff["journalist"])
     assert client.post(reverse(f"{ADMIN}:add"), form()).status_code == 302
-    assert not Dispatch.objects.get().live and not FeedEntry.objects.exists() and not FeedEvent.objects.exists()
+    assert not Dispatch.objects.get().live and not FeedEntry.objects.exists() and not Event.objects.exists()
 
 
 def test_invalid_dispatch_is_refused_in_french_and_nothing_is_saved(client, staff, home):

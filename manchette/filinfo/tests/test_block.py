@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -9,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from manchette.filinfo import feed
-from manchette.filinfo.models import FeedEntry, FeedEvent
+from manchette.filinfo.models import FeedEntry
+from manchette.live.models import Event
 
 from .factories import correct, publish_dispatch
 
@@ -27,15 +29,15 @@ def test_block_has_both_tabs_and_follows_the_log(client, published_article):
     article = published_article(title="Le budget communal adopté", slug="budget")
     publish_dispatch("Alerte orages sur la province", important=True, source="Agence Test")
     publish_dispatch("Un nouveau parc ouvre à Jambes")
-    last_event = FeedEvent.objects.latest("id").id
+    last_event = Event.objects.latest("id").id
     for url in ("/", "/belgique/", article.url):
         block = soup(client.get(url)).select_one("[data-filinfo]")
         assert block is not None, url
         assert block.h2.text == "Le fil info"
         assert listed(block, "une") == ["Alerte orages sur la province"]
         assert listed(block, "tous") == ["Un nouveau parc ouvre à Jambes", "Alerte orages sur la province", "Le budget communal adopté"]
-        assert block["data-last-event"] == str(last_event)
-        assert block["data-stream"] == "/fil-info/direct/"
+        assert block["data-live-since"] == str(last_event)
+        assert block["data-live-topic"] == "filinfo"
         assert block["data-refresh"] == "/fil-info/bloc/"
         assert [tab.text for tab in block.select('[role="tab"]')] == ["La Une", "Tous"]
         # Fewer items than the block holds: the lists show the whole feed, older items may join them live.
@@ -43,7 +45,10 @@ def test_block_has_both_tabs_and_follows_the_log(client, published_article):
         assert block.select_one('[role="tablist"]').has_attr("hidden"), "tabs are live.js's: without it both lists show"
         assert block.select_one('[role="status"]').text == ""
         assert block.select_one(".more a")["href"] == "/fil-info/"
-        assert block.find_next("script")["src"].endswith("/filinfo/live.js") and block.find_next("script").has_attr("defer")
+        scripts = block.find_all_next("script")
+        assert re.search(r"/filinfo/live(\.\w+)?\.js$", scripts[0]["src"]) and scripts[0].has_attr("defer")
+        assert re.search(r"/live/stream(\.\w+)?\.js$", scripts[1]["src"]) and scripts[1].has_attr("defer")
+        assert scripts[1]["data-stream"] == "/direct/", "one stream for the page, whatever its topics"
 
 
 def test_items_carry_their_key_cursor_time_and_link(client, home):
@@ -66,7 +71,7 @@ def test_block_holds_the_newest_items_of_each_list(client, home, monkeypatch):
     assert [e.title for e in ticker.tous] == [d.title for d in reversed(ordinary)][:3]
     # Older than every item of « Tous », still at the top of « La Une ».
     assert [e.title for e in ticker.une] == ["Importante 1", "Importante 0"]
-    assert ticker.limit == 3 and ticker.last_event_id == FeedEvent.objects.latest("id").id
+    assert ticker.limit == 3 and ticker.last_event_id == Event.objects.latest("id").id
     assert {e.key for e in ticker.une} == {f"depeche-{d.pk}" for d in important}
 
 
@@ -81,12 +86,12 @@ def test_latest_items_is_one_query_even_with_an_empty_feed(home):
     with CaptureQueriesContext(connection) as queries:
         ticker = feed.latest_items()
     assert len(queries) == 1
-    assert ticker.tous == [] and ticker.last_event_id == FeedEvent.objects.latest("id").id
+    assert ticker.tous == [] and ticker.last_event_id == Event.objects.latest("id").id
 
 
 def test_an_empty_block_says_so(client, home):
     block = soup(client.get("/")).select_one("[data-filinfo]")
-    assert block["data-last-event"] == "0", "a reader replays the log from its start"
+    assert block["data-live-since"] == "0", "a reader replays the log from its start"
     for empty in block.select("[data-empty]"):
         assert not empty.has_attr("hidden") and "pour l’instant" in empty.text
 
@@ -115,7 +120,7 @@ def test_fragment_is_the_block_alone_briefly_shared(client, home):
     page = soup(response)
     assert "<html" not in response.content.decode() and page.select_one("main") is None
     assert listed(page.select_one("[data-filinfo]"), "une") == ["Dans le fragment"]
-    assert page.select_one("[data-filinfo]")["data-last-event"] == str(FeedEvent.objects.latest("id").id)
+    assert page.select_one("[data-filinfo]")["data-live-since"] == str(Event.objects.latest("id").id)
     assert response["Cache-Control"] == "public, max-age=0, s-maxage=10"
     assert response["X-Robots-Tag"] == "noindex"
 
@@ -123,7 +128,7 @@ def test_fragment_is_the_block_alone_briefly_shared(client, home):
 def test_events_carry_the_block_and_page_html_of_the_item(home, published_article):
     article = published_article(title="Article lié", slug="lie")
     dispatch = publish_dispatch("Avec un lien", article=article, source="Agence Test", important=True)
-    data = json.loads(FeedEvent.objects.latest("id").data)
+    data = json.loads(Event.objects.latest("id").data)
     block = BeautifulSoup(data["block"], "html.parser").li
     page = BeautifulSoup(data["page"], "html.parser").li
     entry = FeedEntry.objects.get(dispatch=dispatch)

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from manchette.filinfo import feed
-from manchette.filinfo.models import FeedEntry, FeedEvent
+from manchette.filinfo.models import FeedEntry
+from manchette.live.models import Event
 
 from .factories import publish_dispatch
 
@@ -62,7 +63,7 @@ def test_feed_page_shows_dispatches_and_articles_newest_first(client, published_
     assert entries[0].time["datetime"] and entries[0].select_one(".filinfo__hour").text
     assert page.select_one("h1").text == "Le fil info"
     root = page.select_one("[data-filinfo]")
-    assert root["data-last-event"] == str(FeedEvent.objects.latest("id").id)
+    assert root["data-live-since"] == str(Event.objects.latest("id").id)
     assert root["data-refresh"] == "/fil-info/"
     feed_list = page.select_one(".filinfo__list--full")
     assert feed_list["data-mode"] == "insert" and feed_list["data-html"] == "page" and feed_list.has_attr("data-complete")

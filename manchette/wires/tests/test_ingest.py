@@ -9,7 +9,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from manchette.filinfo.models import Dispatch, FeedEntry, FeedEvent
+from manchette.filinfo.models import Dispatch, FeedEntry
+from manchette.live.models import Event
 from manchette.wires.ingest import (
     CREATED, HELD, IGNORED, REJECTED, UNCHANGED, UPDATED, WITHDRAWN, BatchError, ingest, ingest_all,
 )
@@ -44,7 +45,7 @@ def test_each_version_is_published_at_once_for_a_trusted_agency(agency, name, ti
     assert (dispatch.title, dispatch.source) == (title, "Presse Sambre-et-Meuse")
     entry = entry_for(dispatch)
     assert entry is not None and (entry.title, entry.text) == (dispatch.title, dispatch.text)
-    assert FeedEvent.objects.filter(key=entry.key, action=FeedEvent.UPSERT).count() == 1
+    assert Event.objects.filter(key=entry.key, action="upsert").count() == 1
     assert WireItem.objects.get(uri=outcome.uri).dispatch == dispatch
 
 
@@ -59,7 +60,7 @@ def test_a_cautious_agency_leaves_a_draft_for_an_editor(cautious_agency):
     dispatch = fresh(outcome.dispatch)
     assert not dispatch.live and dispatch.has_unpublished_changes
     assert dispatch.latest_revision is not None
-    assert entry_for(dispatch) is None and not FeedEvent.objects.exists()
+    assert entry_for(dispatch) is None and not Event.objects.exists()
     # An editor publishes it the Wagtail way; it then reaches the feed.
     fresh(dispatch).latest_revision.publish()
     assert entry_for(dispatch).title == "Grève surprise aux TEC : aucun bus ne circule à Charleroi"
@@ -68,13 +69,13 @@ def test_a_cautious_agency_leaves_a_draft_for_an_editor(cautious_agency):
 def test_a_resend_changes_nothing(agency):
     first = ingest(agency, sample("valid/2x_greve_tec.json"))
     revisions = first.dispatch.revisions.count()
-    events = FeedEvent.objects.count()
+    events = Event.objects.count()
     again = ingest(agency, sample("updates/greve_tec_v1_renvoi.json"))
     assert again.status == UNCHANGED
     assert again.dispatch.pk == first.dispatch.pk
     assert Dispatch.objects.count() == 1 and WireItem.objects.count() == 1
     assert fresh(first.dispatch).revisions.count() == revisions
-    assert FeedEvent.objects.count() == events
+    assert Event.objects.count() == events
 
 
 def test_a_newer_version_corrects_the_published_dispatch_and_open_pages(agency):
@@ -89,8 +90,8 @@ def test_a_newer_version_corrects_the_published_dispatch_and_open_pages(agency):
     assert entry.title == corrected.title and not entry.important
     # Keeps its place in the feed, and the correction is pushed to open pages.
     assert entry.published_at == published_at
-    last = FeedEvent.objects.last()
-    assert last.action == FeedEvent.UPSERT and "les bus reprennent" in json.loads(last.data)["block"]
+    last = Event.objects.last()
+    assert last.action == "upsert" and "les bus reprennent" in json.loads(last.data)["block"]
     item = WireItem.objects.get(uri=GREVE)
     assert (item.version, item.pubstatus) == ("2", WireItem.USABLE)
 
@@ -124,7 +125,7 @@ def test_a_cancellation_withdraws_the_dispatch_from_the_feed(agency):
     # Not left looking like a draft awaiting an editor.
     assert not withdrawn.has_unpublished_changes
     assert entry_for(withdrawn) is None
-    assert FeedEvent.objects.last().action == FeedEvent.REMOVE and FeedEvent.objects.last().key == key
+    assert Event.objects.last().action == "remove" and Event.objects.last().key == key
     assert WireItem.objects.get(uri=GREVE).pubstatus == WireItem.CANCELED
     # The cancellation again, or an older version, changes nothing.
     assert ingest(agency, sample("updates/greve_tec_v3_annulee.json")).status == UNCHANGED

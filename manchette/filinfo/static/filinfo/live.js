@@ -1,7 +1,7 @@
 /* Le fil info, live: the block's tabs, and the items the newsroom publishes, corrects or withdraws while
-   the page is open. It follows the Server-Sent Events stream of manchette/filinfo/live.py from the event id
-   the page was rendered with, so nothing published since is missed; an item comes again by its key and
-   replaces itself, so nothing shows twice. Without this script the page is an ordinary page. */
+   the page is open. Its events come through the page's one stream (live/stream.js) as "live:filinfo"; an
+   item comes again by its key and replaces itself, so nothing shows twice. Without this script the page is
+   an ordinary page. */
 (function () {
   "use strict";
 
@@ -15,11 +15,10 @@
   var HIGHLIGHT_MS = 4000;
   var lists = Array.prototype.slice.call(root.querySelectorAll("[data-list]"));
   var status = root.querySelector("[data-filinfo-status]");
-  var lastId = root.getAttribute("data-last-event") || "";
-  var source = null;
   var timer = null;
   var retryDelay = RETRY_MS;
   var resets = 0;
+  var reloading = null; // while the lists are read again: the events that arrive meanwhile
 
   // Tabs (WAI-ARIA Authoring Practices, automatic activation). Without them both lists are shown.
 
@@ -190,55 +189,37 @@
     retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
   }
 
-  function handle(event, apply) {
-    apply(JSON.parse(event.data));
-    // Only once the event is applied: a reconnection starts again right after it.
-    if (event.lastEventId) {
-      lastId = event.lastEventId;
+  function apply(event) {
+    if (event.action === "upsert") {
+      upsert(event.data);
+    } else if (event.action === "remove") {
+      remove(event.data.key);
     }
-    resets = 0;
   }
 
-  function connect() {
-    window.clearTimeout(timer);
-    if (source) {
-      source.close();
-    }
-    var url = new URL(root.getAttribute("data-stream"), window.location.href);
-    if (lastId !== "") {
-      url.searchParams.set("depuis", lastId);
-    }
-    source = new EventSource(url.href);
-    source.addEventListener("open", function () {
-      retryDelay = RETRY_MS;
-      showState("live");
-    });
-    source.addEventListener("error", function () {
-      showState("reconnecting");
-      // The browser retries by itself after a network error (with Last-Event-ID), not after an HTTP error.
-      if (source.readyState === EventSource.CLOSED) {
-        later(connect);
-      }
-    });
-    source.addEventListener("upsert", function (event) {
-      handle(event, upsert);
-    });
-    source.addEventListener("remove", function (event) {
-      handle(event, function (data) {
-        remove(data.key);
-      });
-    });
-    source.addEventListener("reset", function () {
-      source.close();
-      showState("reconnecting");
+  function received(domEvent) {
+    var event = domEvent.detail;
+    if (event.action === "reset") {
       // The first reset reloads at once; one right after the other waits longer and longer.
       resets += 1;
       window.clearTimeout(timer);
       timer = window.setTimeout(reload, resets > 1 ? Math.min(RETRY_MS * resets, MAX_RETRY_MS) : 0);
-    });
+      if (reloading === null) {
+        reloading = [];
+      }
+      showState("reconnecting");
+      return;
+    }
+    if (reloading !== null) {
+      reloading.push(event);
+      return;
+    }
+    apply(event);
+    resets = 0;
   }
 
-  // The reader missed more than the server keeps: the lists are read again, then followed from there.
+  // The reader missed more than the server keeps: the lists are read again; what the stream brought
+  // meanwhile and the fresh lists do not include yet is applied on top.
   function reload() {
     window.fetch(root.getAttribute("data-refresh"), { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
@@ -260,8 +241,16 @@
           }
           showEmpty(list);
         });
-        lastId = fresh.getAttribute("data-last-event") || "";
-        connect();
+        var since = Number(fresh.getAttribute("data-live-since") || 0);
+        var pending = reloading || [];
+        reloading = null;
+        pending.forEach(function (event) {
+          if (Number(event.id) > since) {
+            apply(event);
+          }
+        });
+        retryDelay = RETRY_MS;
+        showState("live");
       })
       .catch(function () {
         later(reload);
@@ -269,17 +258,10 @@
   }
 
   setUpTabs();
-  connect();
-  window.addEventListener("pagehide", function () {
-    window.clearTimeout(timer);
-    if (source) {
-      source.close();
-    }
-  });
-  window.addEventListener("pageshow", function (event) {
-    // Back from the browser's page cache: the stream was closed, pick up from where the page was.
-    if (event.persisted) {
-      connect();
+  document.addEventListener("live:filinfo", received);
+  document.addEventListener("live:state", function (event) {
+    if (reloading === null) {
+      showState(event.detail);
     }
   });
 })();
