@@ -269,16 +269,20 @@ class Hub:
     async def serve(self, scope, receive, send, topics):
         if scope["method"] not in ("GET", "HEAD"):
             return await sse.plain(send, 405, "Méthode non autorisée.", [(b"allow", b"GET, HEAD")])
+        client = (scope.get("client") or ("?", 0))[0]
+        # Refused before any work, and again below, where nothing can slip in before the stream counts.
+        if refusal := self._refusal(client):
+            return await sse.plain(send, *refusal)
         await self.start()
         last_id = last_event_id(scope)
         await self._catch_up(last_id)
-        await self._remember(topics)
-        # Counted and registered with no await in between, so a flood cannot slip past the limits.
-        client = (scope.get("client") or ("?", 0))[0]
-        if self._stopping or len(self.streams) >= self.max_streams:
-            return await sse.plain(send, 503, "Le direct est saturé, réessayez dans un instant.", [(b"retry-after", b"5")])
-        if self.per_client[client] >= self.max_per_client:
-            return await sse.plain(send, 429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")])
+        try:
+            await self._remember(topics)
+        except Exception:
+            logger.exception("Live: could not read the log for %s", sorted(topics))
+            return await sse.plain(send, 503, "Le direct est indisponible, réessayez dans un instant.", [(b"retry-after", b"5")])
+        if refusal := self._refusal(client):
+            return await sse.plain(send, *refusal)
         stream = sse.Stream(client, asyncio.current_task(), topics)
         # Registered and replayed with no await in between: no event can fall between the two.
         self._register(stream)
@@ -305,6 +309,14 @@ class Hub:
             # The reader went away while we wrote to it: nothing to answer.
         finally:
             self._unregister(stream)
+
+    def _refusal(self, client):
+        """(status, message, headers) when a new stream from CLIENT must be refused, otherwise None."""
+        if self._stopping or len(self.streams) >= self.max_streams:
+            return 503, "Le direct est saturé, réessayez dans un instant.", [(b"retry-after", b"5")]
+        if self.per_client[client] >= self.max_per_client:
+            return 429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")]
+        return None
 
     async def _pump(self, stream, send):
         while True:
