@@ -101,11 +101,12 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    from manchette.cli import prepare
     from manchette.news.models import Article, Section
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("setup_newsroom", verbosity=0)
+    # Migrations, static files (pages link their hashed names) and the newsroom, as `manchette serve` does.
+    prepare()
     existing = Article.objects.count()
     if existing and existing != args.articles:
         sys.exit(f"La base à réutiliser compte {existing} articles, pas {args.articles}\u202f: relancez sans --reuse.")

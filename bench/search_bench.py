@@ -102,12 +102,13 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    from manchette.cli import prepare
     from manchette.news.models import Article
 
     generate_seconds = index_seconds = None
     if not args.reuse:
-        call_command("migrate", verbosity=0)
-        call_command("setup_newsroom", verbosity=0)
+        # Migrations, static files (pages link their hashed names) and the newsroom, as `manchette serve` does.
+        prepare()
         started = time.perf_counter()
         call_command("generate_articles", args.articles)
         add_rare_word()

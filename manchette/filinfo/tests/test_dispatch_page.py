@@ -5,6 +5,7 @@ import json
 
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 
 from manchette.filinfo.models import FeedEntry
@@ -51,7 +52,7 @@ def test_dispatch_page_shows_the_dispatch_and_its_metadata(client, published_art
     assert page.select_one('meta[property="og:url"]')["content"] == absolute
     assert page.select_one('meta[property="og:type"]')["content"] == "article"
     assert page.select_one('meta[property="og:title"]')["content"] == f"Tram de Liège{NNBSP}: premiers voyageurs ce matin"
-    assert page.select_one('meta[property="og:image"]')["content"].endswith("/static/manchette/logo.png")
+    assert page.select_one('meta[property="og:image"]')["content"] == settings.SITE_URL + static(seo.LOGO)
     assert page.select_one('meta[property="article:published_time"]')["content"] == seo.iso(entry.published_at)
 
     news = json_ld(page, "NewsArticle")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 
 from manchette.news import seo
@@ -89,7 +90,7 @@ def test_article_json_ld_is_a_complete_news_article(client, article):
     ]
     publisher = data["publisher"]
     assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == settings.SITE_NAME
-    assert publisher["logo"]["url"] == f"{settings.SITE_URL}{settings.STATIC_URL}{seo.LOGO}"
+    assert publisher["logo"]["url"] == f"{settings.SITE_URL}{static(seo.LOGO)}"  # its hashed name
     assert finders.find(seo.LOGO)
     assert data["image"]["url"].endswith(".fill-1200x675.format-jpeg.jpg")
     assert (data["image"]["width"], data["image"]["height"]) == (1200, 675)
