@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "manchette.wires",
     "manchette.search",
     "manchette.edge",
+    "manchette.live",
     "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -168,7 +169,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (site.570e85425c89.css) listed in staticfiles.json, with .br and .gz copies beside each
+    # file (servestatic): edge/files.py serves them for a year, in the encoding the reader's browser accepts.
+    "staticfiles": {"BACKEND": "manchette.edge.files.StaticStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -207,14 +210,17 @@ EDGE_CACHE_MAX_AGE = int(os.environ.get("EDGE_CACHE_MAX_AGE", "300"))
 EDGE_CACHE_ENTRIES = int(os.environ.get("EDGE_CACHE_ENTRIES", "2000"))
 EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
 
-# Le fil info in direct (manchette/filinfo/live.py): events each process keeps for readers who reconnect,
-# bytes a slow reader may fall behind before its stream is closed (it then reconnects and replays), and
-# how many streams one address and one process may hold.
+# Pages following topics live (manchette/live): events each process keeps per topic for readers who
+# reconnect (the fil info's own number), topics kept in memory at most, bytes a slow reader may fall behind
+# before its stream is closed (it then reconnects and replays), and how many streams one address and one
+# process may hold.
 FILINFO_REPLAY_EVENTS = int(os.environ.get("FILINFO_REPLAY_EVENTS", "1000"))
-FILINFO_STREAM_BUFFER_BYTES = int(os.environ.get("FILINFO_STREAM_BUFFER_BYTES", str(256 * 1024)))
-FILINFO_MAX_STREAMS_PER_CLIENT = int(os.environ.get("FILINFO_MAX_STREAMS_PER_CLIENT", "50"))
-FILINFO_MAX_STREAMS = int(os.environ.get("FILINFO_MAX_STREAMS", "20000"))
-FILINFO_HEARTBEAT_SECONDS = float(os.environ.get("FILINFO_HEARTBEAT_SECONDS", "15"))
+LIVE_REPLAY_EVENTS = int(os.environ.get("LIVE_REPLAY_EVENTS", "200"))
+LIVE_TOPICS_IN_MEMORY = int(os.environ.get("LIVE_TOPICS_IN_MEMORY", "5000"))
+LIVE_STREAM_BUFFER_BYTES = int(os.environ.get("LIVE_STREAM_BUFFER_BYTES", str(256 * 1024)))
+LIVE_MAX_STREAMS_PER_CLIENT = int(os.environ.get("LIVE_MAX_STREAMS_PER_CLIENT", "50"))
+LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "20000"))
+LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
 
 # Wagtail's login form leaves its password label out of gettext.
 WAGTAILADMIN_USER_LOGIN_FORM = "manchette.news.admin_forms.LoginForm"
