@@ -57,7 +57,6 @@ def serving_env(**extra):
     env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT", "REDIS_URL"}}
     env["STATIC_ROOT"] = str(settings.STATIC_ROOT)  # collected once for the session (conftest.py)
     env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", **database_env()})
-    env["STATIC_ROOT"] = str(settings.STATIC_ROOT)  # collected once for the session (conftest.py)
     env.update({key: str(value) for key, value in extra.items()})
     return env
 
@@ -72,16 +71,16 @@ def redis_server(tmp_path):
 
 class ServerPool:
     """pool(workers=1, **env): a `manchette serve` on this test's database (serving_env(**env)), once it serves.
-    stop_all() stops every server the pool started, even one that failed to start."""
+    stop_all() stops every server the pool started."""
 
     def __init__(self, log_dir):
         self.log_dir = log_dir
         self.started = []
 
     def __call__(self, workers=1, **extra):
-        server = servers.ManchetteServer(serving_env(**extra), self.log_dir, workers).start()
+        server = servers.ManchetteServer(serving_env(**extra), self.log_dir, workers)
         self.started.append(server)
-        return server.wait()
+        return server.start()
 
     def stop_all(self):
         for server in self.started:

@@ -108,11 +108,16 @@ class ManchetteServer:
         self.process = None
 
     def start(self):
+        """Starts the server and waits until every worker serves; a server that fails to start is stopped."""
         self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--host", "127.0.0.1",
                    "--port", str(self.port), "--workers", str(self.workers)]
         self.process = launch(command, self.log_path, self.env)
-        return self
+        try:
+            return self.wait()
+        except BaseException:
+            self.stop()
+            raise
 
     def wait(self):
         wait_for_workers(self.port, self.process, self.workers, self.log, self.start_timeout)
@@ -140,11 +145,7 @@ class ManchetteServer:
             stop(self.process)
 
     def __enter__(self):
-        try:
-            return self.start().wait()
-        except BaseException:
-            self.stop()
-            raise
+        return self.start()
 
     def __exit__(self, *exc_info):
         self.stop()
