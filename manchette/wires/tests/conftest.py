@@ -3,8 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from manchette.edge.tests.processes import RedisServer
-
 SAMPLES = Path(__file__).parent / "samples"
 
 
@@ -30,11 +28,8 @@ def cautious_agency(db):
 
 
 @pytest.fixture
-def own_redis(tmp_path, settings):
+def own_redis(redis_server, settings):
     """For tests that commit: publishing tells other processes through a bus, here a Redis of the test's own
     rather than a PostgreSQL session that would outlive the test and keep its database from being dropped."""
-    server = RedisServer(tmp_path)
-    server.start()
-    settings.REDIS_URL = server.url
-    yield server
-    server.stop()
+    settings.REDIS_URL = redis_server.url
+    return redis_server
