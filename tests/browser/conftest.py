@@ -8,15 +8,13 @@ data the server sees, use `server_shell`, which runs Django code against that sa
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from manchette.edge.tests.processes import free_port, stop
+from manchette.testing.pytest_plugin import server_fixture
+from manchette.testing.servers import ManchetteServer
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -27,7 +25,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SERVER_START_TIMEOUT = 60
 
 # The demo newspaper, or, where `load_demo` does not exist yet, a section with a few articles.
 LOAD_CONTENT = """
@@ -113,39 +110,11 @@ def server_shell(server_env):
     return run
 
 
-def wait_until_serving(process, url, log_path):
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"manchette serve stopped ({process.returncode}):\n{log_path.read_text()}")
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answered: the page itself is for the tests to judge
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"manchette serve did not answer within {SERVER_START_TIMEOUT} s:\n{log_path.read_text()}")
-
-
-@pytest.fixture(scope="session")
+@server_fixture(scope="session")
 def live_server_url(server_env, tmp_path_factory):
     """URL of a production server (`manchette serve`, uvicorn) on the browser database."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("server") / "serve.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", "1",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=server_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        wait_until_serving(process, f"{url}/", log_path)
-        yield url
-    finally:
-        stop(process)
+    with ManchetteServer(server_env, tmp_path_factory.mktemp("server")) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -6,15 +6,13 @@ and start it again on the same port while the page stays open. Dispatches are pu
 process (`server_shell`), as the newsroom's admin would.
 """
 
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
-from manchette.edge.tests.processes import free_port, stop
+from manchette.testing.pytest_plugin import server_fixture
+from manchette.testing.servers import ManchetteServer
 
-from .conftest import ARTIFACTS, REPO, wait_until_serving
+from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -58,36 +56,10 @@ print(FeedEntry.objects.filter(kind="dispatch").order_by("-published_at").first(
 """
 
 
-class Server:
-    """`manchette serve` on a port of its own, which can be stopped and started again on that same port."""
-
-    def __init__(self, env, folder):
-        self.env = env
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = folder / "serve.log"
-        self.process = None
-
-    def start(self):
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", "1",
-                 "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        wait_until_serving(self.process, f"{self.url}/", self.log)
-
-    def stop(self):
-        stop(self.process)
-
-
-@pytest.fixture(scope="module")
+@server_fixture(scope="module")
 def server(server_env, tmp_path_factory):
-    server = Server(server_env, tmp_path_factory.mktemp("filinfo-server"))
-    server.start()
-    yield server
-    server.stop()
+    with ManchetteServer(server_env, tmp_path_factory.mktemp("filinfo-server")) as server:
+        yield server
 
 
 @pytest.fixture
@@ -187,7 +159,7 @@ def test_a_reader_away_longer_than_the_server_remembers_gets_the_block_again(
     browser, server_env, tmp_path, article_url, server_shell,
 ):
     # This server keeps only the last three events: five published while it is down are too many to replay.
-    forgetful = Server({**server_env, "FILINFO_REPLAY_EVENTS": "3"}, tmp_path)
+    forgetful = ManchetteServer({**server_env, "FILINFO_REPLAY_EVENTS": "3"}, tmp_path)
     forgetful.start()
     context = browser.new_context(base_url=forgetful.url, locale="fr-BE", viewport={"width": 1280, "height": 900})
     missed = []
