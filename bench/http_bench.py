@@ -20,14 +20,13 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
+
+from manchette.testing.servers import ManchetteServer, running, wait_for_port, wait_for_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -122,37 +121,6 @@ def prepare(env):
     return json.loads(lines[-1][len(MARKER):])
 
 
-@contextlib.contextmanager
-def process_group(command, log_path, **kwargs):
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs
-        )
-    try:
-        yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_until_answering(url, process, log_path):
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url}: the server stopped:\n{log_path.read_text()}")
-        try:
-            urllib.request.urlopen(url, timeout=5).close()
-            return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {START_TIMEOUT} s:\n{log_path.read_text()}")
-
-
 def fetch(url, headers=None):
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
         return response.headers, response.read()
@@ -160,16 +128,11 @@ def fetch(url, headers=None):
 
 @contextlib.contextmanager
 def manchette(env, args, work):
-    base = f"http://127.0.0.1:{args.port}"
-    log_path = work / "serve.log"
-    command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", str(args.workers),
-               "--port", str(args.port)]
-    with process_group(command, log_path, cwd=ROOT, env=env) as process:
-        wait_until_answering(f"{base}/robots.txt", process, log_path)
+    with ManchetteServer(env, work, args.workers, args.port, START_TIMEOUT) as server:
         try:
-            yield base
+            yield server.url
         except Exception:
-            print(f"Server log (end):\n{log_path.read_text()[-4000:]}", file=sys.stderr)
+            print(f"Server log (end):\n{server.log()[-4000:]}", file=sys.stderr)
             raise
 
 
@@ -187,8 +150,8 @@ def nginx(pages, args, work):
     conf.write_text(NGINX_CONF.format(workers=args.workers, prefix=prefix, port=args.nginx_port))
     urls = {name: f"http://127.0.0.1:{args.nginx_port}/{name}.html" for name in pages}
     log_path = prefix / "stderr.log"
-    with process_group([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(prefix)], log_path) as process:
-        wait_until_answering(next(iter(urls.values())), process, log_path)
+    with running([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(prefix)], log_path) as process:
+        wait_for_port(args.nginx_port, process, log_path.read_text, START_TIMEOUT)
         yield urls
 
 
@@ -198,14 +161,14 @@ def bare_asgi(page, headers, args, work):
     (work / "bare.html").write_bytes(page)
     kept = [(name, value) for name, value in headers.items() if name.lower() not in {"content-length", "date", "server", "connection"}]
     env = {**os.environ, "BARE_ASGI_BODY": str(work / "bare.html"), "BARE_ASGI_HEADERS": json.dumps(kept)}
+    # At level info, uvicorn says when each worker serves.
     command = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), "--workers", str(args.workers),
-               "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+               "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "info",
                "--port", str(args.bare_port), "bare_asgi:app"]
-    url = f"http://127.0.0.1:{args.bare_port}/"
     log_path = work / "bare.log"
-    with process_group(command, log_path, env=env) as process:
-        wait_until_answering(url, process, log_path)
-        yield url
+    with running(command, log_path, env) as process:
+        wait_for_workers(args.bare_port, process, args.workers, log_path.read_text, START_TIMEOUT)
+        yield f"http://127.0.0.1:{args.bare_port}/"
 
 
 LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
