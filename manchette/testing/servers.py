@@ -92,53 +92,29 @@ def wait_for_workers(port, process, workers, log, timeout=START_TIMEOUT):
                f"{workers} worker(s) serve on {port}")
 
 
-class ManchetteServer:
-    """`manchette serve --no-prepare` on 127.0.0.1 with ENV; it can be stopped and started again on its port.
+class Server:
+    """A process that serves on self.port, logs to self.log_path, and can be stopped and started again on that port.
+    Subclasses say how to start it (command) and how to tell that it serves (wait)."""
 
-    Its log (LOG_DIR/serve-PORT.log) is kept at level info, where uvicorn says when each worker serves."""
-
-    def __init__(self, env, log_dir, workers=1, port=None, start_timeout=START_TIMEOUT):
-        self.env = {**env, "LOG_LEVEL": "INFO"}
-        self.workers = workers
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(log_dir) / f"serve-{self.port}.log"
-        self.start_timeout = start_timeout
-        self.log_start = 0
-        self.process = None
+    env = None
+    process = None
+    log_start = 0
 
     def start(self):
-        """Starts the server and waits until every worker serves; a server that fails to start is stopped."""
+        """Starts the server and waits until it serves; a server that fails to start is stopped."""
         self.log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
-        command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--workers", str(self.workers)]
-        self.process = launch(command, self.log_path, self.env)
+        self.process = launch(self.command(), self.log_path, self.env)
         try:
             return self.wait()
         except BaseException:
             self.stop()
             raise
 
-    def wait(self):
-        wait_for_workers(self.port, self.process, self.workers, self.log, self.start_timeout)
-        return self
-
     def log(self):
         """What the server printed since it was last started."""
         with self.log_path.open() as log:
             log.seek(self.log_start)
             return log.read()
-
-    def worker_pids(self):
-        """uvicorn serves from the main process with one worker, from its child processes with more."""
-        pid = self.process.pid
-        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        return children if self.workers > 1 else [pid]
-
-    def terminate(self):
-        """SIGTERM to the main process only, as a service manager stopping it would send."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.process.pid, signal.SIGTERM)
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -151,8 +127,41 @@ class ManchetteServer:
         self.stop()
 
 
-class RedisServer:
-    """A Redis of its own on a free port, without persistence, that can be stopped and started again on that port."""
+class ManchetteServer(Server):
+    """`manchette serve --no-prepare` on 127.0.0.1 with ENV.
+
+    Its log (LOG_DIR/serve-PORT.log) is kept at level info, where uvicorn says when each worker serves."""
+
+    def __init__(self, env, log_dir, workers=1, port=None, start_timeout=START_TIMEOUT):
+        self.env = {**env, "LOG_LEVEL": "INFO"}
+        self.workers = workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_dir) / f"serve-{self.port}.log"
+        self.start_timeout = start_timeout
+
+    def command(self):
+        return [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--host", "127.0.0.1",
+                "--port", str(self.port), "--workers", str(self.workers)]
+
+    def wait(self):
+        wait_for_workers(self.port, self.process, self.workers, self.log, self.start_timeout)
+        return self
+
+    def worker_pids(self):
+        """uvicorn serves from the main process with one worker, from its child processes with more."""
+        pid = self.process.pid
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return children if self.workers > 1 else [pid]
+
+    def terminate(self):
+        """SIGTERM to the main process only, as a service manager stopping it would send."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.process.pid, signal.SIGTERM)
+
+
+class RedisServer(Server):
+    """A Redis of its own on a free port, without persistence."""
 
     def __init__(self, folder):
         self.executable = shutil.which("redis-server")
@@ -161,16 +170,11 @@ class RedisServer:
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.log_path = self.folder / f"redis-{self.port}.log"
-        self.process = None
 
-    def start(self):
-        self.process = launch(
-            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
-            self.log_path,
-        )
-        wait_for_port(self.port, self.process, self.log_path.read_text)
+    def command(self):
+        return [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", str(self.folder)]
+
+    def wait(self):
+        wait_for_port(self.port, self.process, self.log)
         return self
-
-    def stop(self):
-        stop(self.process)
