@@ -1,5 +1,8 @@
 import pytest
 
+# The `server` and `browser` markers, and the fixtures that start processes (redis_server).
+pytest_plugins = ["manchette.testing.pytest_plugin"]
+
 
 @pytest.fixture
 def home(db):
@@ -9,6 +12,20 @@ def home(db):
 
     call_command("setup_newsroom", verbosity=0)
     return HomePage.objects.get()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """{% static %} reads hashed names from the manifest collectstatic writes: it runs once, into a folder of
+    the session's that the servers tests start are given too (STATIC_ROOT). Without the .br and .gz copies,
+    which take brotli 12 s on Wagtail's scripts (manchette/edge/tests/test_files.py makes and serves them)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=folder, SERVESTATIC_USE_BROTLI=False, SERVESTATIC_USE_GZIP=False):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield folder
 
 
 @pytest.fixture(autouse=True)

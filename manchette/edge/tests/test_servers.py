@@ -1,74 +1,31 @@
 """Real `manchette serve` processes (uvicorn) on this test run's database: a correction published here shows
 at once on each of them, through the shared counter on one machine and through Redis between machines."""
 
-import os
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 
 from manchette.edge.bus import CHANNEL
 from manchette.news.tests.factories import ArticleFactory, SectionFactory, publish
-
-from .processes import START_TIMEOUT, free_port, stop, wait_for_port
+from manchette.testing.servers import START_TIMEOUT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REPO = Path(__file__).resolve().parents[3]
 PATH = "/belgique/budget/"
 TITLE = "Le conseil communal adopte le budget"
 CORRECTED = "Le conseil communal adopte le budget rectifié"
 
 
-def database_env():
-    """What points a subprocess at the database this test runs on."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": db["NAME"], "DATABASE_URL": ""}
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    host = quote(db["HOST"] or "127.0.0.1", safe="")  # a socket folder is a percent-encoded host
-    return {"DATABASE_URL": f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'])}"}
-
-
 @pytest.fixture
-def serve(tmp_path):
-    """serve(n, **env) starts N `manchette serve` processes, on the shared data dir unless ENV says otherwise."""
-    processes = []
-
-    def start(count, **extra):
-        env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT"}}
-        env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", **database_env(), **extra})
-        for folder in ("static", "media"):
-            # The server serves these folders; --no-prepare does not create them.
-            Path(env["MANCHETTE_DATA_DIR"], folder).mkdir(parents=True, exist_ok=True)
-        started = []
-        for _ in range(count):
-            port = free_port()
-            log_path = tmp_path / f"serve-{port}.log"
-            with log_path.open("w") as log:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", "1", "--port", str(port)],
-                    cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            processes.append(process)
-            started.append((port, process, log_path))
-        for port, process, log_path in started:
-            wait_for_port(port, process, log_path.read_text)
-        return [f"http://127.0.0.1:{port}" for port, _, _ in started]
-
-    yield start
-    for process in processes:
-        stop(process)
+def serve(servers):
+    """serve(n, **env): the URLs of N new `manchette serve` processes, on the test's data dir unless ENV says
+    otherwise."""
+    return lambda count, **env: [servers(**env).url for _ in range(count)]
 
 
 class Answer:
@@ -144,3 +101,22 @@ def test_a_correction_reaches_other_machines_through_redis(article, serve, redis
             assert time.monotonic() < deadline, "the other machine still serves the old title"
             time.sleep(0.02)
         assert answer.cache == "MISS"
+
+
+def test_a_page_links_its_static_files_by_hashed_names_served_compressed_for_a_year(article, serve, tmp_path):
+    import brotli
+
+    from .test_files import collect_static
+
+    static = tmp_path / "static"
+    manifest = collect_static(static)
+    (server,) = serve(1, STATIC_ROOT=str(static))
+    css = f"/static/{manifest['manchette/site.css']}"
+    assert f'href="{css}"' in Answer(server + PATH).text
+    request = urllib.request.Request(server + css, headers={"Accept-Encoding": "gzip, deflate, br"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        headers, body = response.headers, response.read()
+    assert (headers["Content-Encoding"], headers["Vary"]) == ("br", "Accept-Encoding")
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Type"].startswith("text/css") and headers["Content-Length"] == str(len(body))
+    assert brotli.decompress(body) == (static / "manchette" / "site.css").read_bytes()

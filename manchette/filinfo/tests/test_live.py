@@ -1,18 +1,14 @@
 """Le fil info in direct, against real `manchette serve` processes: what a browser's EventSource gets.
 
 Every reader here is a real HTTP client on its own socket, read as the bytes come (chunked encoding, then
-Server-Sent Events). What readers receive is compared with the event log itself (`FeedEvent`): same ids,
-same order, same bytes, nothing missing, nothing twice. Most tests share one server with two worker
+Server-Sent Events). What readers receive is compared with the live log itself (`live.Event`, topic
+`filinfo`): same ids, same order, same bytes, nothing missing, nothing twice. Most tests share one server with two worker
 processes (`main_server`); those that stop servers or need several start their own.
 """
 
-import contextlib
 import json
-import os
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,112 +16,30 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection, transaction
 
 from manchette.edge import invalidation
-from manchette.edge.tests.processes import START_TIMEOUT, RedisServer, free_port, stop, wait_for_port
-from manchette.edge.tests.test_servers import database_env
-from manchette.filinfo import events, notify
-from manchette.filinfo.live import FRESH_REPLAY, STREAM_PATH
-from manchette.filinfo.models import Dispatch, FeedEvent
-
-REPO = Path(__file__).resolve().parents[3]
+from manchette.filinfo import events
+from manchette.filinfo.models import Dispatch
+from manchette.live import log
+from manchette.live.asgi import STREAM_PATH
+from manchette.live.hub import FRESH_REPLAY
+from manchette.live.models import Event as LoggedEvent
+from manchette.testing.pytest_plugin import ServerPool, server_fixture
+from manchette.testing.servers import START_TIMEOUT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PROMPTLY = 2  # seconds; the safety poll alone would take up to 5, so this checks the push itself
 MAIN = {
-    "FILINFO_HEARTBEAT_SECONDS": 1,
+    "LIVE_HEARTBEAT_SECONDS": 1,
     "FILINFO_REPLAY_EVENTS": 40,
-    "FILINFO_MAX_STREAMS_PER_CLIENT": 6,
-    "FILINFO_STREAM_BUFFER_BYTES": 64 * 1024,
+    "LIVE_MAX_STREAMS_PER_CLIENT": 6,
+    "LIVE_STREAM_BUFFER_BYTES": 64 * 1024,
 }
 
 
-class Server:
-    """`manchette serve` on this test run's database; it can be stopped with SIGTERM and started again on its port."""
-
-    def __init__(self, log_dir, workers, env):
-        self.workers = workers
-        self.env = env
-        self.port = free_port()
-        self.log_path = Path(log_dir) / f"serve-{self.port}.log"
-        self.log_start = 0
-        self.process = None
-
-    def start(self):
-        for folder in ("static", "media"):
-            # The server serves these folders; --no-prepare does not create them.
-            Path(self.env["MANCHETTE_DATA_DIR"], folder).mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", "--workers", str(self.workers),
-                   "--port", str(self.port)]
-        with self.log_path.open("a") as log:
-            self.log_start = log.tell()
-            self.process = subprocess.Popen(
-                command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        return self
-
-    def wait(self):
-        """Until every worker serves (uvicorn logs its application's start once per worker, at level info)."""
-        wait_for_port(self.port, self.process, self.log)
-        deadline = time.monotonic() + START_TIMEOUT
-        while self.log().count("Application startup complete.") < self.workers:
-            assert self.process.poll() is None and time.monotonic() < deadline, f"workers not started:\n{self.log()}"
-            time.sleep(0.05)
-        return self
-
-    def worker_pids(self):
-        """uvicorn serves from the main process with one worker, from child processes with more."""
-        pid = self.process.pid
-        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        return children if self.workers > 1 else [pid]
-
-    def terminate(self):
-        """SIGTERM to the main process only, as a service manager stopping it would send."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.process.pid, signal.SIGTERM)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            stop(self.process)
-
-    def log(self):
-        """What the server printed since the last start."""
-        with self.log_path.open() as log:
-            log.seek(self.log_start)
-            return log.read()
-
-
-class ServerPool:
-    def __init__(self, log_dir):
-        self.log_dir = log_dir
-        self.started = []
-
-    def __call__(self, workers=1, **extra):
-        # Servers use Redis only when a test gives them one (REDIS_URL in EXTRA).
-        env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT", "REDIS_URL"}}
-        env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", "LOG_LEVEL": "INFO", **database_env()})
-        env.update({key: str(value) for key, value in extra.items()})
-        server = Server(self.log_dir, workers, env).start()
-        self.started.append(server)
-        return server.wait()
-
-    def stop_all(self):
-        for server in self.started:
-            server.stop()
-
-
-@pytest.fixture
-def servers(tmp_path):
-    pool = ServerPool(tmp_path)
-    yield pool
-    pool.stop_all()
-
-
-@pytest.fixture(scope="module")
+@server_fixture(scope="module")
 def main_server(django_db_setup, tmp_path_factory):
     pool = ServerPool(tmp_path_factory.mktemp("servers"))
     try:
@@ -140,17 +54,9 @@ def close_buses(django_db_setup):
     """Publishing here opened connections to tell the servers (PostgreSQL, Redis): the test database must be
     left with none, or it could not be dropped."""
     yield
-    for remote in (notify.bus(), invalidation.bus()):
+    for remote in (log.signal.bus(), invalidation.bus()):
         if remote is not None:
             remote.close()
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @dataclass
@@ -180,7 +86,7 @@ class Reader:
         self.sock.bind((self.source, 0))
         self.sock.settimeout(START_TIMEOUT)
         self.sock.connect(("127.0.0.1", self.port))
-        lines = [f"{self.method} {STREAM_PATH}{self.query} HTTP/1.1", f"Host: 127.0.0.1:{self.port}",
+        lines = [f"{self.method} {target(self.query)} HTTP/1.1", f"Host: 127.0.0.1:{self.port}",
                  *(f"{name}: {value}" for name, value in self.headers.items())]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         self.raw = b""
@@ -284,7 +190,7 @@ class StalledReader:
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         self.sock.connect(("127.0.0.1", server.port))
-        self.sock.sendall(f"GET {STREAM_PATH}{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        self.sock.sendall(f"GET {target(query)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
 
     def drain(self):
         """All it was sent, once the server has closed the connection."""
@@ -336,13 +242,23 @@ def correct(dispatch, title):
     dispatch.save_revision().publish()
 
 
+def target(query):
+    """The stream of a page showing the fil info, with QUERY (« ?depuis=… ») added."""
+    return f"{STREAM_PATH}?sujets=filinfo" + (f"&{query[1:]}" if query else "")
+
+
 def last_id():
-    return FeedEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return log.last_id()
 
 
 def logged_after(since):
     """The log after SINCE, as readers must receive it."""
-    return [(row.id, row.action, row.data) for row in FeedEvent.objects.filter(id__gt=since).order_by("id")]
+    rows = LoggedEvent.objects.filter(id__gt=since).order_by("id")
+    return [(row.id, row.topic, f'{{"action":"{row.action}","data":{row.data}}}') for row in rows]
+
+
+def payload(event):
+    return json.loads(event.data)
 
 
 def received(reader):
@@ -396,7 +312,7 @@ def test_an_item_reaches_readers_on_two_worker_processes_with_the_same_ids(main_
     for number in range(3):
         publish(f"Dépêche {number}")
     expected = logged_after(since)
-    assert [action for _, action, _ in expected] == ["upsert"] * 3
+    assert [json.loads(data)["action"] for _, _, data in expected] == ["upsert"] * 3
     for reader in by_worker.values():
         reader.wait_for_ids([row[0] for row in expected])
         assert received(reader) == expected
@@ -412,8 +328,10 @@ def test_a_correction_replaces_the_item_and_a_withdrawal_removes_it(main_server,
     reader.wait_for_ids([row[0] for row in expected])
     assert received(reader) == expected
     key = f"depeche-{dispatch.pk}"
-    assert [(e.type, json.loads(e.data)["key"]) for e in reader.events] == [("upsert", key)] * 2 + [("remove", key)]
-    first, second = (json.loads(e.data)["block"] for e in reader.events[:2])
+    assert [(e.type, payload(e)["action"], payload(e)["data"]["key"]) for e in reader.events] == (
+        [("filinfo", "upsert", key)] * 2 + [("filinfo", "remove", key)]
+    )
+    first, second = (payload(e)["data"]["block"] for e in reader.events[:2])
     assert "Incendie à Liège" in first and "Incendie maîtrisé à Liège" in second
 
 
@@ -467,7 +385,7 @@ def test_a_useless_id_gets_the_recent_events(main_server, readers, since):
         # The latest events the process holds, then those it reads after (ours, if it had not read them yet).
         assert len(ours) < len(reader.events) <= FRESH_REPLAY + len(ours)
         assert reader.ids == sorted(set(reader.ids))
-        assert "reset" not in {event.type for event in reader.events}
+        assert "reset" not in {payload(event)["action"] for event in reader.events}
         reader.close()
 
 
@@ -488,7 +406,7 @@ def test_a_reader_gets_all_the_process_remembers_and_is_told_to_reload_beyond(ma
     behind = readers(main_server, f"?depuis={oldest_kept - 2}")
     behind.wait_until(lambda r: r.events)
     time.sleep(0.1)
-    assert [(e.type, e.id, e.data) for e in behind.events] == [("reset", None, "{}")]
+    assert [(e.type, e.id, e.data) for e in behind.events] == [("filinfo", None, '{"action":"reset"}')]
     # Then it follows as any reader does.
     publish("Après la remise à zéro")
     expected = logged_after(newest)
@@ -497,7 +415,7 @@ def test_a_reader_gets_all_the_process_remembers_and_is_told_to_reload_beyond(ma
 
 
 def test_one_address_cannot_open_streams_without_limit(main_server, readers):
-    limit = MAIN["FILINFO_MAX_STREAMS_PER_CLIENT"]
+    limit = MAIN["LIVE_MAX_STREAMS_PER_CLIENT"]
     # Each worker process counts its own streams: one more than they can hold together must be refused.
     answers = [readers(main_server, source="127.0.0.77") for _ in range(2 * limit + 1)]
     refused = [answer for answer in answers if answer.status == 429]
@@ -536,7 +454,7 @@ def test_a_stalled_reader_is_cut_and_delays_no_one(main_server, readers, since):
 
 def test_heartbeats_keep_a_quiet_stream_open(main_server, readers, since):
     reader = readers(main_server, f"?depuis={since}")
-    reader.wait_until(lambda r: r.comments >= 2, timeout=3 * MAIN["FILINFO_HEARTBEAT_SECONDS"] + 1, what="heartbeats")
+    reader.wait_until(lambda r: r.comments >= 2, timeout=3 * MAIN["LIVE_HEARTBEAT_SECONDS"] + 1, what="heartbeats")
     assert b": \n\n" in reader.body
     assert reader.events == []
 
@@ -599,7 +517,7 @@ def test_a_stalled_reader_does_not_keep_a_stopping_server_alive(servers, readers
 def wait_for_redis_listeners(url, count):
     client = redis.Redis.from_url(url)
     deadline = time.monotonic() + START_TIMEOUT
-    while dict(client.pubsub_numsub(notify.CHANNEL))[notify.CHANNEL.encode()] < count:
+    while dict(client.pubsub_numsub(log.CHANNEL))[log.CHANNEL.encode()] < count:
         assert time.monotonic() < deadline, "the servers never subscribed to the fil info channel"
         time.sleep(0.05)
 
@@ -627,7 +545,7 @@ def test_two_machines_push_the_same_items_through_redis(servers, readers, redis_
     try:
         assert_machines_agree(machines, readers, since)
     finally:
-        notify.bus().close()
+        log.signal.bus().close()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY needs PostgreSQL")
@@ -636,7 +554,7 @@ def test_two_machines_push_the_same_items_through_postgresql(servers, readers, t
         cursor.execute("SELECT clock_timestamp()")
         started = cursor.fetchone()[0]
     machines = [servers(MANCHETTE_DATA_DIR=tmp_path / name) for name in ("a", "b")]
-    channel = notify.CHANNEL.replace(":", "_")
+    channel = log.CHANNEL.replace(":", "_")
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         with connection.cursor() as cursor:
