@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 class Memory:
     """One topic's latest events in this process, and the streams following it."""
 
-    __slots__ = ("ids", "frames", "floor", "limit", "streams", "used")
+    __slots__ = ("floor", "frames", "ids", "limit", "streams", "used")
 
     def __init__(self, limit):
         self.ids = []  # ascending, beside their encoded frames
@@ -124,6 +124,9 @@ class Hub:
         for stream in list(self.streams):
             stream.close()
         await self._until_no_stream(1)
+        # The database thread's connection would otherwise outlive the hub (a session PostgreSQL keeps open).
+        await self._in_thread(log.disconnect)
+        self._database.shutdown(wait=False)
 
     async def _until_no_stream(self, seconds):
         deadline = time.monotonic() + seconds

@@ -13,7 +13,7 @@ process then reads the log itself, from the last id it has.
 
 import json
 
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 
 from manchette.edge.bus import Signal
 
@@ -64,3 +64,7 @@ def latest(topic, count, upto):
         return rows, 0
     older = events.filter(id__lt=rows[0][0]).values_list("id", flat=True).first()
     return rows, older or 0
+
+
+def disconnect():
+    connections.close_all()
