@@ -1,3 +1,6 @@
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 # The `server` and `browser` markers, and the fixtures that start processes (redis_server).
@@ -12,6 +15,77 @@ def home(db):
 
     call_command("setup_newsroom", verbosity=0)
     return HomePage.objects.get()
+
+
+@pytest.fixture
+def section(home):
+    from manchette.news.tests.factories import SectionFactory
+
+    return SectionFactory(title="Belgique", slug="belgique")
+
+
+@pytest.fixture
+def published_article(section):
+    """An article published through Wagtail (hence in the fil info), as the newsroom does it."""
+    from manchette.news.tests.factories import ArticleFactory, publish
+
+    def make(**fields):
+        article = ArticleFactory(parent=section, **fields)
+        publish(article)
+        article.refresh_from_db()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def staff(django_user_model, home):
+    """A journalist, an editor and a moderator, in the newsroom's groups (setup_newsroom)."""
+    from django.contrib.auth.models import Group
+
+    from manchette.news.management.commands.setup_newsroom import EDITORS, JOURNALISTS, MODERATORS
+
+    def member(username, group):
+        user = django_user_model.objects.create_user(username, f"{username}@example.com", "motdepasse-solide")
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "journalist": member("lea", JOURNALISTS),
+        "editor": member("marc", EDITORS),
+        "moderator": member("sacha", MODERATORS),
+    }
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    purged = None
+
+    def do_PURGE(self):
+        self.purged.append(f"http://{self.headers['Host']}{self.path}")
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def varnish(settings):
+    """A stand-in for Varnish on a free local port, recording the PURGE requests Wagtail sends it."""
+    recorder = type("Recorder", (PurgeRecorder,), {"purged": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    yield recorder.purged
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session", autouse=True)

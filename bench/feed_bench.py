@@ -96,7 +96,7 @@ def prepare(env):
 
 def raise_open_files_limit():
     """Up to the hard limit, for the client and, inherited, for the server's processes."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
 
@@ -188,7 +188,7 @@ async def open_streams(port, count, run, head):
                 )
                 transport.write(request)
                 status = await asyncio.wait_for(opened, 30)
-            except (OSError, asyncio.TimeoutError) as error:
+            except (TimeoutError, OSError) as error:
                 failures.append(repr(error))
                 return
             if status == 200:

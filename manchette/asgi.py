@@ -12,16 +12,16 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "manchette.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
-from manchette.edge.app import EdgeCache  # noqa: E402
-from manchette.edge.files import Folders  # noqa: E402
-from manchette.edge.stack import Hook, Stack  # noqa: E402
-from manchette.live.asgi import LiveStreams  # noqa: E402
-from manchette.live.hub import Hub  # noqa: E402
-from manchette.wires.asgi import BodyLimit  # noqa: E402
+from manchette.edge.app import EdgeCache
+from manchette.edge.files import Folders
+from manchette.edge.stack import Hook, Stack
+from manchette.live.asgi import LiveStreams
+from manchette.live.hub import Hub
+from manchette.wires.asgi import BodyLimit
 
 
 def build():

@@ -64,7 +64,7 @@ def gradient(top, bottom):
 
 
 def sun(image, rng, colour=(255, 235, 190)):
-    width, height = SIZE
+    _width, _height = SIZE
     x, y, r = rng.randint(300, 1300), rng.randint(180, 380), rng.randint(70, 120)
     glow = Image.new("RGBA", SIZE, (0, 0, 0, 0))
     ImageDraw.Draw(glow).ellipse((x - 2 * r, y - 2 * r, x + 2 * r, y + 2 * r), fill=(*colour, 90))
@@ -101,7 +101,7 @@ def ridge(rng, base, amplitude):
         (x, base + amplitude * sum(math.sin(x / (180 * (i + 1)) + p) / (i + 1) for i, p in enumerate(phases)))
         for x in range(0, width + 40, 40)
     ]
-    return points + [(width, height), (0, height)]
+    return [*points, (width, height), (0, height)]
 
 
 def hills(image, spec, rng):

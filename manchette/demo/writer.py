@@ -72,7 +72,10 @@ def slots(topic):
 def compose_body(bank, values, rng, fact=None):
     """5 to 12 paragraphs: what is new, context, voices, perhaps a sub-heading and a quotation, what comes next."""
     voices = itertools.cycle(rng.sample(bank.voices, len(bank.voices)))  # two reactions never share a speaker
-    fill = lambda template: template.format(**values, voice=next(voices))  # noqa: E731
+
+    def fill(template):
+        return template.format(**values, voice=next(voices))
+
     blocks = [fact] if fact else []
     blocks.append(fill(rng.choice(bank.openings)))
     blocks = [f"<p>{text}</p>" for text in blocks]

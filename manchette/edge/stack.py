@@ -10,8 +10,8 @@ told at once, or the server would wait for it until its graceful-shutdown timeou
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 logger = logging.getLogger(__name__)
 

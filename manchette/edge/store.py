@@ -37,10 +37,10 @@ class Entry:
         gzipped = None
         if compressed is not None:
             kept = _vary_on_encoding(kept)
-            gzipped = (kept + [(b"content-encoding", b"gzip"), _length(compressed)], compressed)
+            gzipped = ([*kept, (b"content-encoding", b"gzip"), _length(compressed)], compressed)
         return cls(
             status=status,
-            plain=(kept + [_length(body)], body),
+            plain=([*kept, _length(body)], body),
             gzipped=gzipped,
             generation=generation,
             stored_at=now,
@@ -90,8 +90,8 @@ def _vary_on_encoding(headers):
         if name == b"vary":
             if b"accept-encoding" in value.lower():
                 return headers
-            return headers[:index] + [(name, value + b", Accept-Encoding")] + headers[index + 1:]
-    return headers + [(b"vary", b"Accept-Encoding")]
+            return [*headers[:index], (name, value + b", Accept-Encoding"), *headers[index + 1:]]
+    return [*headers, (b"vary", b"Accept-Encoding")]
 
 
 class PageStore:

@@ -48,6 +48,9 @@ class Dispatch(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, mod
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("filinfo:dispatch", args=[self.pk, self.slug])
+
     @property
     def revisions(self):
         return self._revisions
@@ -55,9 +58,6 @@ class Dispatch(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, mod
     @property
     def slug(self):
         return slugify(self.title)[:80] or "depeche"
-
-    def get_absolute_url(self):
-        return reverse("filinfo:dispatch", args=[self.pk, self.slug])
 
 
 class FeedEntry(models.Model):

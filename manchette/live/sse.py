@@ -54,7 +54,7 @@ async def plain(send, status, message, headers=()):
 class Stream:
     """One open connection's pending bytes, and the topics it follows."""
 
-    __slots__ = ("chunks", "size", "ready", "closed", "gone", "client", "task", "sending", "cut", "topics")
+    __slots__ = ("chunks", "client", "closed", "cut", "gone", "ready", "sending", "size", "task", "topics")
 
     def __init__(self, client, task, topics):
         self.chunks = []

@@ -7,8 +7,8 @@ latest `memory` events in every server process, for readers who reconnect.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 

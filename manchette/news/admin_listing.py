@@ -18,7 +18,6 @@ Sorting by last revision is served by the index of migration news/0004. What is 
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
-from wagtail import hooks
 from wagtail.admin.views.pages.listing import ExplorableIndexView, GenericPageFilterSet
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, PageLogEntry
@@ -75,6 +74,5 @@ class SectionViewSet(PageViewSet):
         return super().get_index_view_kwargs(model=Page, **kwargs)
 
 
-@hooks.register("register_admin_viewset")
 def register_section_viewset():
     return SectionViewSet("sections")

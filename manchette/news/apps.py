@@ -8,7 +8,7 @@ class NewsConfig(AppConfig):
     sitemaps = {"articles": "manchette.news.sitemaps.ArticleSitemap", "rubriques": "manchette.news.sitemaps.PageSitemap"}
 
     def ready(self):
-        from . import scheduling  # noqa: F401
-        from . import signals
+        from . import scheduling, signals
 
+        scheduling.register()
         signals.register()

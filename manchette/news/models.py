@@ -188,7 +188,8 @@ class HomePage(Page):
     subpage_types = ["news.Section"]
     template = "news/home_page.html"
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         InlinePanel("lead_slots", label=_("À la Une"), heading=_("Articles à la Une")),
         InlinePanel("picks", label=_("Le meilleur de l’actu"), heading=_("Le meilleur de l’actu")),
     ]
@@ -246,7 +247,7 @@ class Section(RoutablePageMixin, Page):
     parent_page_types = ["news.HomePage", "news.Section"]
     subpage_types = ["news.Section", "news.Article"]
     template = "news/section.html"
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     class Meta:
         verbose_name = _("rubrique")
@@ -296,13 +297,8 @@ class Article(Page):
     subpage_types = []
     template = "news/article.html"
 
-    content_panels = Page.content_panels + [
-        FieldPanel("lead"),
-        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")),
-        FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
-    ]
-    search_fields = Page.search_fields + [index.SearchField("lead"), index.SearchField("body")]
+    content_panels = [*Page.content_panels, FieldPanel("lead"), MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")), FieldPanel("body"), MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement"))]
+    search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]
 
     class Meta:
         verbose_name = _("article")

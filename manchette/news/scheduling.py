@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.dispatch import receiver
 from wagtail.models import Revision
 from wagtail.signals import page_published
 
@@ -13,13 +12,16 @@ def schedule_at(when):
     transaction.on_commit(lambda: publish_scheduled_pages.using(run_after=when).enqueue())
 
 
-@receiver(post_save, sender=Revision)
 def schedule_publication(sender, instance, **kwargs):
     if instance.approved_go_live_at is not None:
         schedule_at(instance.approved_go_live_at)
 
 
-@receiver(page_published)
 def schedule_expiry(sender, instance, **kwargs):
     if instance.expire_at is not None:
         schedule_at(instance.expire_at)
+
+
+def register():
+    post_save.connect(schedule_publication, sender=Revision, dispatch_uid="news-schedule-publication")
+    page_published.connect(schedule_expiry, dispatch_uid="news-schedule-expiry")

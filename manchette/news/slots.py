@@ -11,8 +11,8 @@ The slots news pages offer:
 - `header_personal`: in the masthead of every page (the reader's account).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 NAMES = frozenset({"sidebar", "article_below", "article_aside", "header_personal"})
 

@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.pages import PageViewSet, page_viewset_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_listing import register_section_viewset
 from .models import Article, Author, Story
 
 # How recently the journalist's own unpublished draft must have been saved to be the one their open create
@@ -100,4 +101,7 @@ register_snippet(StoryViewSet)
 @hooks.register("register_admin_viewset")
 def register_article_viewset():
     return ArticleViewSet("articles")
-from .admin_listing import register_section_viewset  # noqa: F401,E402
+
+
+# Sections get their own listing in the admin (admin_listing.py).
+hooks.register("register_admin_viewset", register_section_viewset)

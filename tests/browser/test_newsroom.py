@@ -136,7 +136,7 @@ def hero_jpeg(tmp_path):
 
 
 def now():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 def reader_get(url):
@@ -307,7 +307,7 @@ def test_journalist_submits_editor_schedules_worker_publishes_on_time(
     assert not submitted["live"] and reader_get(url)[0] == 404, f"a submitted article must not reach readers: {url}"
 
     go_live = schedule_and_approve(page, screenshot)
-    go_live_utc = go_live.astimezone(datetime.timezone.utc)
+    go_live_utc = go_live.astimezone(datetime.UTC)
     assert reader_get(url)[0] == 404, "readers see the article right after its approval, before its scheduled time"
     # Approving sends the editor back to the section's explorer, where the article must read as scheduled.
     row = page.get_by_role("row", name=re.compile(re.escape(TITLE)))

@@ -9,7 +9,7 @@ from manchette.edge.app import EdgeCache
 from manchette.edge.generation import Generation
 from manchette.edge.store import PageStore
 
-PAGE = "<h1>Le conseil communal adopte le budget</h1>".encode() * 40
+PAGE = b"<h1>Le conseil communal adopte le budget</h1>" * 40
 SHARED = [
     (b"Content-Type", b"text/html; charset=utf-8"),
     (b"Cache-Control", b"public, max-age=0, s-maxage=300"),

@@ -47,7 +47,7 @@ class Django:
     async def __call__(self, scope, receive, send):
         self.paths.append((scope["method"], scope["path"]))
         await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/html")]})
-        await send({"type": "http.response.body", "body": "Page introuvable".encode()})
+        await send({"type": "http.response.body", "body": b"Page introuvable"})
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,7 @@ def test_a_reader_with_the_file_gets_304_and_a_range_gets_its_bytes(site, live_j
 def test_nothing_outside_the_static_folder_is_served(site, path):
     folders, django = site
     status, _, body = call(folders, path)
-    assert (status, body) == (404, "Page introuvable".encode())
+    assert (status, body) == (404, b"Page introuvable")
     assert django.paths == [("GET", path)]
 
 
@@ -247,7 +247,7 @@ def test_head_of_a_media_file_gets_no_body(site):
 def test_what_the_folders_do_not_hold_gets_django_s_french_404(site, path):
     folders, django = site
     status, _, body = call(folders, path)
-    assert status == 404 and body == "Page introuvable".encode()
+    assert status == 404 and body == b"Page introuvable"
     assert django.paths == [("GET", path)]
 
 

@@ -146,7 +146,7 @@ def test_gzip_readers_get_the_compressed_copy(served, connection):
     connection.send(request(headers=accept))
     connection.answer()
     connection.send(request(headers=accept))
-    status, headers, body = connection.answer()
+    _status, headers, body = connection.answer()
     assert headers["x-cache"] == ["HIT"] and headers["content-encoding"] == ["gzip"]
     assert gzip.decompress(body) == PAGE
     connection.send(request())
@@ -157,7 +157,7 @@ def test_head_gets_the_headers_only(served, connection):
     connection.send(request())
     connection.answer()
     connection.send(request(method="HEAD"))
-    status, headers, body = connection.answer(head=True)
+    status, headers, _body = connection.answer(head=True)
     assert status == 200 and headers["x-cache"] == ["HIT"]
     assert headers["content-length"] == [str(len(PAGE))]
     # The next answer on the connection starts right after the head: nothing of a body came.
@@ -192,7 +192,7 @@ def test_a_closing_request_is_answered_then_the_connection_closes(served):
     for closing in closing_requests:
         connection = Connection(port)
         connection.send(closing)
-        status, headers, body = connection.answer()
+        _status, headers, body = connection.answer()
         assert headers["x-cache"] == ["HIT"] and body == PAGE
         assert headers["connection"] == ["close"]
         assert connection.closed()

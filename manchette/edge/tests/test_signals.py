@@ -1,8 +1,5 @@
 """What makes cached pages stale (edge/readers.py, declared by each app), and what a CDN in front is told to purge."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
@@ -74,37 +71,6 @@ def test_creating_a_live_page_bumps(home, bumps):
 )
 def test_changes_readers_see_outside_pages_bump(article, bumps, change):
     assert bumps(lambda: change(article)) >= 1
-
-
-class PurgeRecorder(BaseHTTPRequestHandler):
-    purged = None
-
-    def do_PURGE(self):
-        self.purged.append(f"http://{self.headers['Host']}{self.path}")
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def varnish(settings):
-    """A stand-in for Varnish on a free local port, recording the PURGE requests Wagtail sends it."""
-    recorder = type("Recorder", (PurgeRecorder,), {"purged": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
-        }
-    }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    yield recorder.purged
-    server.shutdown()
-    server.server_close()
 
 
 def test_publishing_purges_the_article_and_the_pages_that_list_it(article, varnish, django_capture_on_commit_callbacks):

@@ -61,7 +61,7 @@ def test_replacing_an_entry_counts_its_bytes_once():
 
 
 def test_html_gets_a_gzip_copy_and_vary_accept_encoding():
-    body = "<p>Le conseil communal adopte le budget.</p>".encode() * 50
+    body = b"<p>Le conseil communal adopte le budget.</p>" * 50
     kept = entry(body=body)
     headers, compressed = kept.variant(True)
     assert gzip.decompress(compressed) == body

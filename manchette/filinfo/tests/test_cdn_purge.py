@@ -2,8 +2,6 @@
 
 import pytest
 
-from manchette.edge.tests.test_signals import varnish  # noqa: F401 (fixture)
-
 from .factories import correct, publish_dispatch
 
 FEED_URLS = {
@@ -17,14 +15,14 @@ FEED_URLS = {
 pytestmark = pytest.mark.django_db
 
 
-def test_a_corrected_dispatch_is_purged_with_the_feed_pages(home, varnish, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_corrected_dispatch_is_purged_with_the_feed_pages(home, varnish, django_capture_on_commit_callbacks):
     dispatch = publish_dispatch()
     with django_capture_on_commit_callbacks(execute=True):
         correct(dispatch, title="Coupure de courant à Namur : retour à la normale")
     assert set(varnish) == FEED_URLS | {f"http://localhost{dispatch.get_absolute_url()}"}
 
 
-def test_a_withdrawn_dispatch_is_purged_with_the_feed_pages(home, varnish, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_withdrawn_dispatch_is_purged_with_the_feed_pages(home, varnish, django_capture_on_commit_callbacks):
     dispatch = publish_dispatch()
     url = f"http://localhost{dispatch.get_absolute_url()}"
     with django_capture_on_commit_callbacks(execute=True):
@@ -32,7 +30,7 @@ def test_a_withdrawn_dispatch_is_purged_with_the_feed_pages(home, varnish, djang
     assert set(varnish) == FEED_URLS | {url}
 
 
-def test_a_new_dispatch_purges_nothing(home, varnish, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_new_dispatch_purges_nothing(home, varnish, django_capture_on_commit_callbacks):
     # New items reach open pages live, and the feed pages are kept 10 s only.
     with django_capture_on_commit_callbacks(execute=True):
         publish_dispatch()

@@ -436,7 +436,7 @@ def test_a_stalled_reader_is_cut_and_delays_no_one(main_server, readers, since):
     reader = readers(main_server, f"?depuis={since}")
     published = {}
     # About 8 MB in bursts: more than the kernel buffers on both sides of the stalled connection.
-    for burst in range(25):
+    for _ in range(25):
         stuff_the_log(40)
         published[last_id()] = time.monotonic()
         time.sleep(0.05)

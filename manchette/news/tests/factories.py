@@ -102,6 +102,12 @@ def publish(page, user=None):
 
 
 __all__ = [
-    "ArticleFactory", "AuthorFactory", "ImageFactory", "SectionFactory", "StoryFactory",
-    "Page", "make_image_file", "publish",
+    "ArticleFactory",
+    "AuthorFactory",
+    "ImageFactory",
+    "Page",
+    "SectionFactory",
+    "StoryFactory",
+    "make_image_file",
+    "publish",
 ]

@@ -1,25 +1,12 @@
 """The newsroom's path through Wagtail: a journalist submits, an editor approves; preview and revisions."""
 
-import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
-from manchette.news.management.commands.setup_newsroom import EDITORS, JOURNALISTS
 from manchette.news.models import Article
 
 from .factories import SectionFactory
-
-
-@pytest.fixture
-def staff(django_user_model, home):
-    def member(username, group):
-        user = django_user_model.objects.create_user(username, f"{username}@example.com", "motdepasse-solide")
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return {"journalist": member("lea", JOURNALISTS), "editor": member("marc", EDITORS)}
 
 
 def article_form(action, **overrides):

@@ -18,7 +18,7 @@ from wagtail.admin.forms.pages import WagtailAdminPageForm
 from manchette.news.models import Article
 
 from .factories import SectionFactory
-from .test_newsroom import article_form, staff  # noqa: F401 (staff is a fixture)
+from .test_newsroom import article_form
 
 REVIEW_TASK = "Validation par un éditeur"
 DRAFT_LEAD = "Après six ans de travaux"
@@ -40,7 +40,7 @@ def autosave(client, url, **overrides):
 
 
 @pytest.fixture
-def new_article(client, staff):  # noqa: F811
+def new_article(client, staff):
     """The journalist's fresh create form for an article in « Bruxelles »: its URL and the section."""
     section = SectionFactory(slug="bruxelles")
     client.force_login(staff["journalist"])
@@ -88,7 +88,7 @@ def autosave_in_another_tab(url, user, answers):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_arriving_while_the_autosave_is_saving_is_applied_to_its_draft(
-    client, new_article, staff  # noqa: F811
+    client, new_article, staff
 ):
     url, section = new_article
     answers = {}
@@ -115,7 +115,7 @@ def test_a_submit_arriving_while_the_autosave_is_saving_is_applied_to_its_draft(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_autosave_landing_between_the_submits_validation_and_its_save_is_no_500(
-    client, new_article, staff, monkeypatch  # noqa: F811
+    client, new_article, staff, monkeypatch
 ):
     """The interleaving that gave a 500: the submit is validated, the autosave commits, then the submit saves."""
     url, section = new_article
@@ -167,7 +167,7 @@ def saved_yesterday(article, user):
     ids=["someone-elses-draft", "own-published-article", "own-draft-in-review", "own-draft-saved-yesterday"],
 )
 def test_a_page_that_is_not_the_forms_fresh_draft_is_never_taken_over(
-    client, new_article, staff, owner, then  # noqa: F811
+    client, new_article, staff, owner, then
 ):
     url, section = new_article
     user = staff[owner]

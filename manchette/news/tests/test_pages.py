@@ -59,7 +59,7 @@ def test_article_page_shows_every_block_in_reading_order(client, newsroom):
 
 
 def test_publication_dates_are_long_french_dates_in_brussels_time(client, home):
-    published = datetime.datetime(2022, 1, 24, 17, 30, tzinfo=datetime.timezone.utc)
+    published = datetime.datetime(2022, 1, 24, 17, 30, tzinfo=datetime.UTC)
     ArticleFactory(parent=SectionFactory(slug="belgique"), slug="date", first_published_at=published, last_published_at=published)
     page = soup(client.get("/belgique/date/"))
     assert page.select_one(".byline__dates").text.strip() == "Publié le lundi 24 janvier 2022 à 18:30"

@@ -60,7 +60,7 @@ def test_every_page_read_backwards_holds_the_rows_read_forwards(rf, crowded):
             shown = [a.pk for a in page.object_list]
         assert shown == rows, f"page {number}"
         assert page.number == number and page.paginator.num_pages == 6
-        listing = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]][0]
+        listing = next(q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"])
         backwards = '"first_published_at" ASC' in listing
         assert backwards == (number > 3), f"page {number}: {listing}"
         # Past the first page, the rows skipped are read as keys only.

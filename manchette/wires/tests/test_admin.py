@@ -12,7 +12,6 @@ from manchette.wires.models import WireSource, token_digest
 
 from .conftest import sample
 
-
 # What setup_newsroom is to give the editors (the administrators have every permission).
 EDITOR_PERMISSIONS = ["add_wiresource", "change_wiresource", "delete_wiresource", "view_wiresource"]
 

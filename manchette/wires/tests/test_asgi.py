@@ -51,7 +51,7 @@ def client(settings):
 
 
 def test_a_declared_length_over_the_limit_is_refused_unread(client):
-    status, headers, body = client.post([b"x" * 5000], headers=[(b"content-length", b"5000")])
+    status, _headers, body = client.post([b"x" * 5000], headers=[(b"content-length", b"5000")])
     assert status == 413 and client.chunks_read == 0
     assert json.loads(body) == {"erreur": "Envoi trop volumineux (au plus 1000 octets).", "champ": None}
 

@@ -35,7 +35,7 @@ def test_a_folder_of_valid_wires_goes_in(agency):
 
 def test_updates_resends_older_versions_and_cancellations_are_summed_up(agency, tmp_path):
     run(SAMPLES / "valid" / "2x_greve_tec.json", SAMPLES / "valid" / "3x_orage_liege.json", "--source", "psm")
-    out, err, failure = run(SAMPLES / "updates", "--source", "psm")
+    out, _err, failure = run(SAMPLES / "updates", "--source", "psm")
     assert failure is None
     # Sorted by name: the resend of v1, v2, the cancellation (v3), then the late v2 of the storm.
     for line in ("mises à jour", "inchangées (déjà reçues)", "ignorées (version plus ancienne)", "retirées (annulées par l’agence)"):
@@ -58,19 +58,19 @@ def test_a_bad_file_is_reported_and_the_others_still_go_in(agency, tmp_path):
 
 
 def test_a_file_with_one_bad_wire_in_a_list_leaves_nothing(agency):
-    out, err, failure = run(SAMPLES / "invalid" / "liste_avec_erreur.json", "--source", "psm")
+    _out, err, failure = run(SAMPLES / "invalid" / "liste_avec_erreur.json", "--source", "psm")
     assert failure is not None
     assert f"dépêche n° 2{NNBSP}: headline{NNBSP}: champ obligatoire manquant" in err
     assert not WireItem.objects.exists() and not Dispatch.objects.exists()
 
 
 def test_a_missing_path_is_reported(agency, tmp_path):
-    out, err, failure = run(tmp_path / "absent.json", "--source", "psm")
+    _out, err, failure = run(tmp_path / "absent.json", "--source", "psm")
     assert failure is not None and "introuvable" in err
 
 
 def test_without_source_a_cautious_import_source_is_created(db):
-    out, err, failure = run(SAMPLES / "valid" / "2x_greve_tec.json")
+    _out, _err, failure = run(SAMPLES / "valid" / "2x_greve_tec.json")
     assert failure is None
     source = WireSource.objects.get(slug="import")
     assert not source.publish_immediately and not source.has_usable_token

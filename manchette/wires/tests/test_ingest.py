@@ -12,7 +12,16 @@ from django.utils import timezone
 from manchette.filinfo.models import Dispatch, FeedEntry
 from manchette.live.models import Event
 from manchette.wires.ingest import (
-    CREATED, HELD, IGNORED, REJECTED, UNCHANGED, UPDATED, WITHDRAWN, BatchError, ingest, ingest_all,
+    CREATED,
+    HELD,
+    IGNORED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    WITHDRAWN,
+    BatchError,
+    ingest,
+    ingest_all,
 )
 from manchette.wires.models import WireItem, WireSource
 

@@ -144,7 +144,7 @@ class Command(BaseCommand):
                 generator.insert(batch)
                 bar.update(len(batch))
         # Bulk inserts send no publishing signals: the fil info is brought in line in one pass.
-        feed_entries = rebuild_feed()
+        rebuild_feed()
         analyze()
         if verbosity >= 1:
             self.stdout.write(f"{count} articles créés, dont {section_share} dans « {big.title} ».")
