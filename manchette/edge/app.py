@@ -175,7 +175,9 @@ def keepable_for(status, headers, max_bytes, default_ttl):
             cache_control = directives(value)
         elif name == b"content-length":
             length = int(value)
-        elif (name == b"vary" and not {v.strip().lower() for v in value.split(b",")} <= HONOURED_VARY) or (name == b"content-type" and value.lower().startswith(b"text/event-stream")):
+        elif name == b"vary" and not {v.strip().lower() for v in value.split(b",")} <= HONOURED_VARY:
+            return None
+        elif name == b"content-type" and value.lower().startswith(b"text/event-stream"):
             return None
     # No length means a streaming answer: it goes through as it comes, never buffered.
     if length is None or length > max_bytes or cache_control is None or b"public" not in cache_control:

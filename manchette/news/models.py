@@ -297,7 +297,13 @@ class Article(Page):
     subpage_types = []
     template = "news/article.html"
 
-    content_panels = [*Page.content_panels, FieldPanel("lead"), MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")), FieldPanel("body"), MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement"))]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("lead"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]
 
     class Meta:

@@ -14,7 +14,15 @@ import snowballstemmer
 
 # Snowball's French stop list (folded), plus the elided forms left over by splitting « l’école », « qu’il ».
 STOP_WORDS = frozenset(
-    ["a", "ai", "aie", "aient", "aies", "ait", "as", "au", "aura", "aurai", "auraient", "aurais", "aurait", "auras", "aurez", "auriez", "aurions", "aurons", "auront", "aux", "avaient", "avais", "avait", "avec", "avez", "aviez", "avions", "avons", "ayant", "ayez", "ayons", "c", "ce", "ceci", "cela", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "elles", "en", "es", "est", "et", "etaient", "etais", "etait", "etant", "etiez", "etions", "eu", "eue", "eues", "eumes", "eurent", "eus", "eusse", "eussent", "eusses", "eussiez", "eussions", "eut", "eutes", "eux", "fumes", "furent", "fus", "fusse", "fussent", "fusses", "fussiez", "fussions", "fut", "futes", "ici", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ont", "ou", "par", "pas", "pour", "qu", "que", "quel", "quelle", "quelles", "quels", "qui", "s", "sa", "sans", "se", "sera", "serai", "seraient", "serais", "serait", "seras", "serez", "seriez", "serions", "serons", "seront", "ses", "soi", "soient", "sois", "soit", "sommes", "son", "sont", "soyez", "soyons", "suis", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y"]
+    """
+    a ai aie aient aies ait as au aura aurai auraient aurais aurait auras aurez auriez aurions aurons auront aux
+    avaient avais avait avec avez aviez avions avons ayant ayez ayons c ce ceci cela ces cet cette d dans de des du
+    elle elles en es est et etaient etais etait etant etiez etions eu eue eues eumes eurent eus eusse eussent eusses
+    eussiez eussions eut eutes eux fumes furent fus fusse fussent fusses fussiez fussions fut futes ici il ils j je l
+    la le les leur leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ont ou par pas pour qu que quel
+    quelle quelles quels qui s sa sans se sera serai seraient serais serait seras serez seriez serions serons seront
+    ses soi soient sois soit sommes son sont soyez soyons suis sur t ta te tes toi ton tu un une vos votre vous y
+    """.split()
 )
 MAX_WORD_LENGTH = 40
 _WORD = re.compile(r"[a-z0-9]+")
