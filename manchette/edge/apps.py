@@ -8,4 +8,4 @@ class EdgeConfig(AppConfig):
     def ready(self):
         from . import readers
 
-        readers.watch_pages()
+        readers.connect()

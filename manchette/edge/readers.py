@@ -19,16 +19,12 @@ from .invalidation import bump
 _watched = set()
 
 
+def watch(*models):
+    _watched.update(models)
+
+
 def watched():
     return frozenset(_watched)
-
-
-def watch(*models):
-    for model in models:
-        _watched.add(model)
-        uid = f"edge-readers-{model._meta.label}"
-        post_save.connect(model_changed, sender=model, dispatch_uid=f"{uid}-saved")
-        post_delete.connect(model_changed, sender=model, dispatch_uid=f"{uid}-deleted")
 
 
 def changed():
@@ -36,17 +32,24 @@ def changed():
     transaction.on_commit(bump)
 
 
-def model_changed(**kwargs):
-    changed()
-
-
-def page_created(instance, created, **kwargs):
+def saved(sender, instance, created, **kwargs):
     # Pages reach readers through page_published, except one created live at once.
-    if created and isinstance(instance, Page) and instance.live:
+    if sender in _watched or (created and isinstance(instance, Page) and instance.live):
         changed()
 
 
-def watch_pages():
+def deleted(sender, **kwargs):
+    if sender in _watched:
+        changed()
+
+
+def page_changed(**kwargs):
+    changed()
+
+
+def connect():
+    """Called once, by the edge app: every save and delete is checked against what apps declared."""
+    post_save.connect(saved, dispatch_uid="edge-readers-saved")
+    post_delete.connect(deleted, dispatch_uid="edge-readers-deleted")
     for signal, name in ((page_published, "published"), (page_unpublished, "unpublished"), (post_page_move, "moved")):
-        signal.connect(model_changed, dispatch_uid=f"edge-readers-page-{name}")
-    post_save.connect(page_created, dispatch_uid="edge-readers-page-created")
+        signal.connect(page_changed, dispatch_uid=f"edge-readers-page-{name}")

@@ -5,8 +5,11 @@ from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 
 from manchette.edge.invalidation import generation
+from manchette.edge.readers import watched
 from manchette.news.models import EditorsPick
+from manchette.news.signals import READER_FACING_MODELS
 from manchette.news.tests.factories import ArticleFactory, AuthorFactory, SectionFactory, StoryFactory, publish
+from manchette.wires.models import WireSource
 
 
 @pytest.fixture
@@ -82,3 +85,11 @@ def test_publishing_purges_the_article_and_the_pages_that_list_it(article, varni
         "http://localhost/",
         # Not the fil info's pages: a new item reaches them live, and they are kept 10 s (filinfo/events.py).
     }
+
+
+def test_each_app_declares_what_readers_see_of_its_models():
+    assert set(READER_FACING_MODELS) <= watched()
+
+
+def test_a_model_nobody_declared_changes_no_page(article, bumps):
+    assert bumps(lambda: WireSource.objects.create(name="Agence Essai", slug="essai")) == 0
