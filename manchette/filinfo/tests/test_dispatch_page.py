@@ -62,7 +62,7 @@ def test_dispatch_page_shows_the_dispatch_and_its_metadata(client, published_art
     assert news["dateModified"] == seo.iso(entry.updated_at)
     assert news["author"] == [{"@type": "Organization", "name": "Agence Test"}]
     assert news["publisher"]["name"] == settings.SITE_NAME
-    assert news["inLanguage"] == "fr-BE" and news["image"]["url"].endswith("logo.png")
+    assert news["inLanguage"] == "fr-BE" and news["image"]["url"] == settings.SITE_URL + static(seo.LOGO)
     crumbs = json_ld(page, "BreadcrumbList")["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Accueil", "Le fil info", dispatch.title]
     assert crumbs[1]["item"] == settings.SITE_URL + "/fil-info/" and crumbs[2]["item"] == absolute
