@@ -193,17 +193,20 @@ class Hub:
                 batch.append((topic, frame))
         if not batch:
             return
+        topics = {topic for topic, _ in batch}
+        limit = self.buffer_limit
+        if len(topics) == 1:
+            # The usual case (one topic moved): one chunk for every stream that follows it.
+            chunk = b"".join(frame for _, frame in batch)
+            for stream in self.memories[topics.pop()].streams:
+                stream.push(chunk, limit)
+            return
         shared = {}  # topics of a stream -> its chunk: streams following the same topics share one
-        for stream in self._followers({topic for topic, _ in batch}):
+        for stream in set().union(*(self.memories[topic].streams for topic in topics)):
             chunk = shared.get(stream.topics)
             if chunk is None:
                 chunk = shared[stream.topics] = b"".join(frame for topic, frame in batch if topic in stream.topics)
-            stream.push(chunk, self.buffer_limit)
-
-    def _followers(self, topics):
-        if len(topics) == 1:
-            return self.memories[next(iter(topics))].streams
-        return set().union(*(self.memories[topic].streams for topic in topics))
+            stream.push(chunk, limit)
 
     async def _catch_up(self, last_id):
         """A reader coming from another process or machine may have seen events this one has not read yet."""
