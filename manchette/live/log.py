@@ -36,9 +36,8 @@ def append(topic, key, action, data):
     return event
 
 
-def last_id(topic=None):
-    events = Event.objects.filter(topic=topic) if topic else Event.objects.all()
-    return events.order_by("-id").values_list("id", flat=True).first() or 0
+def last_id():
+    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 # Run in the hub's database thread.

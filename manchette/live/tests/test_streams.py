@@ -126,6 +126,7 @@ def test_a_process_reads_a_topic_from_the_log_the_first_time_a_page_asks(comment
     ("", 400, "Précisez les sujets suivis (?sujets=…)."),
     ("sujets=", 400, "Précisez les sujets suivis (?sujets=…)."),
     ("sujets=" + ",".join(f"essai-{n}" for n in range(MAX_TOPICS + 1)), 400, f"Au plus {MAX_TOPICS} sujets par connexion."),
+    ("sujets=" + "filinfo," * 100_000, 400, f"Au plus {MAX_TOPICS} sujets par connexion."),
     ("sujets=filinfo,inconnu", 404, "Sujet inconnu : inconnu"),
     ("sujets=essai-2", 404, "Sujet inconnu : essai-2"),
     ("sujets=FILINFO", 404, "Sujet inconnu : FILINFO"),
