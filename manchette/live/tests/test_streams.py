@@ -7,6 +7,7 @@ own function (log.append), each in its transaction.
 import asyncio
 
 import pytest
+from django.db import connections
 
 from manchette.live import log, topics
 from manchette.live.asgi import MAX_TOPICS, LiveStreams
@@ -74,6 +75,19 @@ def frames_after(since, followed):
     return [frame(row.id, row.topic, row.action, row.data) for row in rows]
 
 
+async def in_thread(function, *args):
+    """FUNCTION's database work in a thread, as the hub does its own: the thread's connection closes after
+    it, or PostgreSQL would keep the session until the test database is dropped."""
+
+    def call():
+        try:
+            return function(*args)
+        finally:
+            connections.close_all()
+
+    return await asyncio.to_thread(call)
+
+
 def run(scenario):
     return asyncio.run(asyncio.wait_for(scenario(), 4 * PROMPTLY))
 
@@ -84,12 +98,12 @@ def test_one_stream_with_two_topics_receives_both_in_log_order(comment_topics):
     async def scenario():
         hub = Hub()
         app = LiveStreams(None, hub)
-        since = await asyncio.to_thread(log.last_id)
+        since = await in_thread(log.last_id)
         page = Page(app, f"sujets=filinfo,essai-1&depuis={since}")
         await page.until(lambda p: p.status == 200)
         # Another article's comments (essai-2) are not this page's.
-        await asyncio.to_thread(append_events, "filinfo", "essai-1", "essai-2", "essai-1", "filinfo")
-        expected = RETRY + b"".join(await asyncio.to_thread(frames_after, since, followed))
+        await in_thread(append_events, "filinfo", "essai-1", "essai-2", "essai-1", "filinfo")
+        expected = RETRY + b"".join(await in_thread(frames_after, since, followed))
         await page.until(lambda p: p.body == expected or len(p.body) > len(expected))
         await page.leave()
         # A page opened now gets the same from the process's memory.
@@ -108,11 +122,11 @@ def test_a_process_reads_a_topic_from_the_log_the_first_time_a_page_asks(comment
     followed = ("filinfo", "essai-1")
 
     async def scenario():
-        since = await asyncio.to_thread(log.last_id)
-        await asyncio.to_thread(append_events, "essai-1", "filinfo", "essai-1")
+        since = await in_thread(log.last_id)
+        await in_thread(append_events, "essai-1", "filinfo", "essai-1")
         hub = Hub()  # started after the events: it has none of them in memory
         page = Page(LiveStreams(None, hub), f"sujets=filinfo,essai-1&depuis={since}")
-        expected = RETRY + b"".join(await asyncio.to_thread(frames_after, since, followed))
+        expected = RETRY + b"".join(await in_thread(frames_after, since, followed))
         await page.until(lambda p: len(p.body) >= len(expected))
         await page.leave()
         await hub.stop()
