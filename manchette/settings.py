@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "manchette.edge.middleware.CacheHeadersMiddleware",
+    # Below the cache headers: a cookie it sets makes the answer private.
+    "manchette.edge.personal.PersonalCookiesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -209,6 +211,12 @@ if os.environ.get("CLOUDFLARE_ZONEID"):
 EDGE_CACHE_MAX_AGE = int(os.environ.get("EDGE_CACHE_MAX_AGE", "300"))
 EDGE_CACHE_ENTRIES = int(os.environ.get("EDGE_CACHE_ENTRIES", "2000"))
 EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
+# The header carrying the keys of what a page shows, for a CDN to purge by: Surrogate-Key (Fastly, Varnish's
+# xkey configured for it), Cache-Tag (Cloudflare, Akamai), xkey (Varnish's default).
+# Where the masthead sends readers to log in and to their account (Wagtail's own pages until readers have theirs).
+LOGIN_URL = os.environ.get("LOGIN_URL", "/admin/login/")
+ACCOUNT_URL = os.environ.get("ACCOUNT_URL", "/admin/account/")
+EDGE_KEYS_HEADER = os.environ.get("EDGE_KEYS_HEADER", "Surrogate-Key")
 
 # Pages following topics live (manchette/live): events each process keeps per topic for readers who
 # reconnect (the fil info's own number), topics kept in memory at most, bytes a slow reader may fall behind

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from manchette.edge import keys, readers
+
 
 @functools.cache
 def declared():
@@ -26,6 +28,7 @@ def declared():
 @x_robots_tag
 def index(request):
     """Django's index view names the host the request came on; this one names settings.SITE_URL."""
+    keys.add(keys.list_of(readers.PUBLISHED))
     entries = []
     for name, sitemap_class in declared().items():
         sitemap_object = sitemap_class()

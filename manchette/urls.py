@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from manchette import sitemaps
+from manchette.edge import urls as edge_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
 from manchette.search import urls as search_urls
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include(edge_urls)),
     path("", include(news_urls)),
     # After news' own sitemap-news.xml, which this pattern would take.
     path("sitemap.xml", sitemaps.index, name="sitemap"),

@@ -1,11 +1,18 @@
-"""The serving path in front of Django: anonymous readers get finished pages from memory.
+"""The serving path in front of Django: readers get finished pages from memory.
 
-Pure ASGI: a cached page is answered without entering Django. A GET or HEAD without a cookie that
-personalises the page (session, pending messages) is looked up by host, path and query
-string; a miss goes to Django, and the answer is kept when Django marked it shareable (`public`, see
-middleware.py) and it sets no cookie. Every entry remembers the invalidation generation read before Django
-rendered it; once anything readers see changes, the generation moves on (invalidation.py) and older
-entries are misses. Concurrent misses on one page wait for a single render instead of all rendering it.
+Pure ASGI: a cached page is answered without entering Django. A GET or HEAD that carries no cookie asking
+for a page of one's own (an editor's, pending messages) is looked up by host, path and query string. A
+logged-in reader gets the same page as everyone: their session cookie is taken off the request Django
+renders on a miss, so what is stored was rendered for nobody in particular; a page that says it depends
+on who asks (a view restriction, middleware.py) is then asked for again with the reader's cookies, and
+that URL goes to Django with them from then on.
+
+A miss goes to Django, and the answer is kept when Django marked it shareable (`public`) and it sets no
+cookie, with the keys of what it shows (its Surrogate-Key header) and the clock value read before Django
+rendered it: once one of those keys is invalidated (versions.py), the entry is a miss. Blocks many pages
+share come as markers (fragments.py): the edge keeps the page around them, fetches each block from its
+own cache entry, and stores the assembled page whole. Concurrent misses on one page wait for a single
+render instead of all rendering it. Conditional requests (If-None-Match, If-Modified-Since) get a 304.
 """
 
 import asyncio
@@ -14,107 +21,257 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
-from . import invalidation
-from .middleware import PRIVATE_PREFIXES
+from . import fragments, invalidation, personal
+from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 STORED_STATUSES = frozenset({200, 404})
-# Vary values the edge honours: Cookie by sending personalising cookies to Django, Accept-Encoding by keeping
-# both copies. An answer that varies on anything else is not kept.
+# Vary values the edge honours: Cookie by sending cookies that change a page to Django (and none that
+# only say who is reading), Accept-Encoding by keeping both copies. An answer that varies on anything
+# else is not kept.
 HONOURED_VARY = frozenset({b"cookie", b"accept-encoding"})
+INTERNAL_HEADERS = frozenset({PERSONAL_HEADER.lower().encode(), FRAGMENTS_HEADER.lower().encode()})
 HIT = b"HIT"
 MISS = b"MISS"
+# Put together again from a page and blocks the edge still held: no render of the page itself.
+ASSEMBLED = b"ASSEMBLED"
+# How many URLs the edge remembers as answering each reader differently.
+PERSONAL_URLS = 10_000
+
+
+class Read:
+    """A read any reader could have made, as the cache sees it."""
+
+    __slots__ = ("gzip", "key", "modified_since", "none_match", "reader")
+
+    def __init__(self, key, gzip, reader, none_match, modified_since):
+        self.key = key
+        self.gzip = gzip
+        self.reader = reader
+        self.none_match = none_match
+        self.modified_since = modified_since
 
 
 class EdgeCache:
-    def __init__(self, app, *, store=None, generation=None, bus=None):
+    def __init__(self, app, *, store=None, versions=None, bus=None):
         self.app = app
         self.store = store or PageStore(settings.EDGE_CACHE_ENTRIES, settings.EDGE_CACHE_BYTES)
-        self.generation = generation or invalidation.generation()
-        self.bus = invalidation.bus() if generation is None else bus
+        self.versions = versions or invalidation.versions()
+        self.bus = invalidation.bus() if versions is None else bus
         self.default_ttl = settings.EDGE_CACHE_MAX_AGE
-        self.private_cookies = frozenset({settings.SESSION_COOKIE_NAME.encode(), CookieStorage.cookie_name.encode()})
+        self.keys_header = settings.EDGE_KEYS_HEADER.lower().encode()
+        self.private_cookies = frozenset({CookieStorage.cookie_name.encode(), personal.STAFF_COOKIE.encode()})
+        self.reader_cookies = frozenset({settings.SESSION_COOKIE_NAME.encode(), personal.READER_COOKIE.encode()})
+        self.token = fragments.token().encode()
+        self.markers = fragments.marker_pattern()
         self._rendering = {}
+        self._personal = {}
         self._listening = False
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
-            shared = self.shared_key(scope["method"], scope["path"], scope["query_string"], scope["headers"])
-            if shared is not None:
-                return await self._serve(scope, receive, send, *shared)
+            read = self.shared(scope["method"], scope["path"], scope["query_string"], scope["headers"])
+            if read is not None:
+                return await self._serve(scope, receive, send, read)
         await self.app(scope, receive, send)
 
-    def shared_key(self, method, path, query_string, headers):
-        """(key, accepts gzip) for a read any anonymous reader could have made, otherwise None."""
+    def shared(self, method, path, query_string, headers):
+        """The Read for a request the shared cache may answer, otherwise None."""
         if method not in READ_METHODS or path.startswith(PRIVATE_PREFIXES):
             return None
         host = b""
-        gzip = False
+        gzip = reader = False
+        none_match = modified_since = None
         for name, value in headers:
             if name == b"cookie":
-                if self._has_private_cookie(value):
-                    return None
+                for part in value.split(b";"):
+                    cookie = part.split(b"=", 1)[0].strip()
+                    if cookie in self.private_cookies:
+                        return None
+                    if cookie in self.reader_cookies:
+                        reader = True
             elif name == b"accept-encoding":
                 gzip = accepts_gzip(value)
             elif name == b"host":
                 host = value
-        return (host, path, query_string), gzip
-
-    def _has_private_cookie(self, header):
-        return any(part.split(b"=", 1)[0].strip() in self.private_cookies for part in header.split(b";"))
+            elif name == b"if-none-match":
+                none_match = value
+            elif name == b"if-modified-since":
+                modified_since = value
+        return Read((host, path, query_string), gzip, reader, none_match, modified_since)
 
     def fresh(self, key):
-        """(entry or None, generation): what the cache holds for KEY as things stand now."""
+        """What the cache holds for KEY as things stand now, or None."""
         if not self._listening:
             self._listen()
-        generation = self.generation.current()
-        return self.store.get(key, generation, time.monotonic()), generation
+        return self.store.get(key, self.versions, time.monotonic())
 
     def answer(self, method, path, query_string, headers, server_headers=b""):
         """The whole HTTP/1.1 answer to a read the cache can serve at once, as bytes, otherwise None.
 
         The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle."""
-        shared = self.shared_key(method, path, query_string, headers)
-        if shared is None:
+        read = self.shared(method, path, query_string, headers)
+        if read is None or (read.reader and self._answers_each_reader(read.key)):
             return None
-        entry = self.fresh(shared[0])[0]
+        entry = self.fresh(read.key)
         if entry is None:
             return None
-        return entry.wire(shared[1], method == "HEAD", HIT, server_headers)
+        if entry.not_modified(read.gzip, read.none_match, read.modified_since):
+            return entry.wire_not_modified(read.gzip, HIT, server_headers)
+        return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
 
-    async def _serve(self, scope, receive, send, key, gzip):
-        entry, generation = self.fresh(key)
-        head = scope["method"] == "HEAD"
-        if entry is None and (key, generation) in self._rendering:
-            entry = await asyncio.shield(self._rendering[key, generation])
-        if entry is not None:
-            return await send_entry(send, entry, gzip, head, HIT)
-        if head:
-            # Django answers HEAD without a body: nothing worth keeping.
+    def _answers_each_reader(self, key):
+        until = self._personal.get(key)
+        if until is None:
+            return False
+        if until > time.monotonic():
+            return True
+        del self._personal[key]
+        return False
+
+    async def _serve(self, scope, receive, send, read):
+        if read.reader and self._answers_each_reader(read.key):
             return await self.app(scope, receive, send)
-        await self._fill(scope, receive, send, key, generation, gzip)
+        born = self.versions.current()
+        entry = self.fresh(read.key)
+        if entry is None and (read.key, born) in self._rendering:
+            entry = await asyncio.shield(self._rendering[read.key, born])
+        if entry is not None:
+            return await send_entry(send, entry, read, scope["method"] == "HEAD", HIT)
+        if scope["method"] == "HEAD":
+            # Django answers HEAD without a body: nothing worth keeping.
+            return await self.app(self._for_everyone(scope, markers=False), receive, send)
+        await self._fill(scope, receive, send, read, born)
 
-    async def _fill(self, scope, receive, send, key, generation, gzip):
+    def _for_everyone(self, scope, *, markers=True):
+        """SCOPE without the cookies that only say who reads; with the token that lets Django leave markers."""
+        headers = []
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                kept = b";".join(
+                    part for part in value.split(b";") if part.split(b"=", 1)[0].strip() not in self.reader_cookies
+                ).strip()
+                if kept:
+                    headers.append((name, kept))
+            elif name != fragments.EDGE_HEADER.encode():
+                headers.append((name, value))
+        if markers:
+            headers.append((fragments.EDGE_HEADER.encode(), self.token))
+        return {**scope, "headers": headers}
+
+    async def _fill(self, scope, receive, send, read, born):
         rendering = None
-        if (key, generation) not in self._rendering:
-            rendering = self._rendering[key, generation] = asyncio.get_running_loop().create_future()
+        if (read.key, born) not in self._rendering:
+            rendering = self._rendering[read.key, born] = asyncio.get_running_loop().create_future()
 
-        def keep(status, headers, body, ttl):
-            entry = Entry.build(status, headers, body, generation=generation, now=time.monotonic(), ttl=ttl)
-            self.store.put(key, entry)
+        async def keep(status, headers, body, ttl, is_shell):
+            slots = self._slots(headers)
+            entry = Entry.build(
+                status, headers, body, parts=((born, slots),), now=time.monotonic(), ttl=ttl,
+                pieces=self.markers.split(body) if is_shell else None,
+            )
+            # Rendered while something it shows was being invalidated: good for this answer, not for the next.
+            keep = self.versions.fresh(born, slots)
+            if entry.pieces is not None:
+                if keep:
+                    self.store.put((*read.key, b"shell"), entry)
+                entry = await self._assemble(scope, read.key, entry, keep=keep)
+            elif keep:
+                self.store.put(read.key, entry)
             if rendering is not None:
                 rendering.set_result(entry)
             return entry
 
-        capture = Capture(send, keep, gzip, self.store.max_entry_bytes, self.default_ttl)
         try:
-            await self.app(scope, receive, capture.send)
+            shell = self.fresh((*read.key, b"shell"))
+            if shell is not None:
+                entry = await self._assemble(scope, read.key, shell)
+                if rendering is not None:
+                    rendering.set_result(entry)
+                return await send_entry(send, entry, read, False, ASSEMBLED)
+            capture = Capture(send, keep, read, self.store.max_entry_bytes, self.default_ttl, personal_retry=read.reader)
+            await self.app(self._for_everyone(scope), body_then(receive), capture.send)
+            if capture.personal:
+                # Rendered for nobody, the page answered that it is not the same for everyone: ask again
+                # with the reader's own cookies, and from now on for this URL.
+                if len(self._personal) >= PERSONAL_URLS:
+                    self._personal.clear()
+                self._personal[read.key] = time.monotonic() + self.default_ttl
+                await self.app(scope, body_then(receive), without_internal_headers(send))
         finally:
             if rendering is not None:
-                del self._rendering[key, generation]
+                del self._rendering[read.key, born]
                 if not rendering.done():
                     rendering.set_result(None)
+
+    def _slots(self, headers):
+        for name, value in headers:
+            if name.lower() == self.keys_header:
+                return self.versions.slots_of(value.decode("latin-1").split())
+        return ()
+
+    async def _assemble(self, scope, key, shell, *, keep=True):
+        """The page SHELL stands for, its markers replaced by the blocks they name; stored when all came."""
+        body = []
+        parts = list(shell.parts)
+        keys = set(shell.keys(self.keys_header))
+        expires_at = shell.expires_at
+        complete = True
+        for index, piece in enumerate(shell.pieces):
+            if index % 2 == 0:
+                body.append(piece)
+                continue
+            block = await self._fragment(scope, piece.decode("ascii"))
+            if block is None:
+                complete = False
+                continue
+            body.append(block.plain[1])
+            parts.extend(block.parts)
+            keys.update(block.keys(self.keys_header))
+            expires_at = min(expires_at, block.expires_at)
+        headers = [
+            (name, b" ".join(sorted(k.encode() for k in keys)) if name == self.keys_header else value)
+            for name, value in shell.plain[0]
+        ]
+        now = time.monotonic()
+        entry = Entry.build(shell.status, headers, b"".join(body), parts=tuple(parts), now=now, ttl=max(expires_at - now, 0))
+        if complete and keep:
+            self.store.put(key, entry)
+        return entry
+
+    async def _fragment(self, scope, path):
+        key = (dict(scope["headers"]).get(b"host", b""), path, b"")
+        entry = self.fresh(key)
+        if entry is not None:
+            return entry
+        born = self.versions.current()
+        if (key, born) in self._rendering:
+            return await asyncio.shield(self._rendering[key, born])
+        rendering = self._rendering[key, born] = asyncio.get_running_loop().create_future()
+        try:
+            answer = Collected()
+            block_scope = {
+                **scope, "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+                "headers": [(b"host", key[0])],
+            }
+            await self.app(block_scope, body_then(None), answer.send)
+            ttl = keepable_for(answer.status, answer.headers, self.store.max_entry_bytes, self.default_ttl)
+            entry = None
+            if ttl is not None and answer.status == 200:
+                slots = self._slots(answer.headers)
+                entry = Entry.build(
+                    answer.status, answer.headers, answer.body, parts=((born, slots),), now=time.monotonic(), ttl=ttl,
+                    compress=False,
+                )
+                if self.versions.fresh(born, slots):
+                    self.store.put(key, entry)
+            rendering.set_result(entry)
+            return entry
+        finally:
+            del self._rendering[key, born]
+            if not rendering.done():
+                rendering.set_result(None)
 
     def _listen(self):
         self._listening = True
@@ -125,24 +282,87 @@ class EdgeCache:
         self._listen()
 
 
-class Capture:
-    """Stands between Django and the client: buffers an answer that may be kept, passes any other one on as it comes."""
+def body_then(receive):
+    """A receive callable that gives an empty request body, then passes on RECEIVE's disconnect, if any.
 
-    def __init__(self, send, keep, gzip, max_bytes, default_ttl):
-        self.downstream = send
-        self.keep = keep
-        self.gzip = gzip
-        self.max_bytes = max_bytes
-        self.default_ttl = default_ttl
-        self.start = None
-        self.ttl = None
-        self.chunks = None
+    Reads have no body, and Django may be called twice for one of them (a page answering each reader
+    differently) or for a block nobody asked for: each call gets a body of its own."""
+    sent = False
+
+    async def receive_once():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        if receive is None:
+            await asyncio.Event().wait()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return message
+
+    return receive_once
+
+
+def without_internal_headers(send):
+    async def send_on(message):
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [(n, v) for n, v in message["headers"] if n.lower() not in INTERNAL_HEADERS]}
+        await send(message)
+
+    return send_on
+
+
+class Collected:
+    """An answer Django sends to the edge itself (a block)."""
+
+    def __init__(self):
+        self.status = None
+        self.headers = []
+        self.chunks = []
 
     async def send(self, message):
         if message["type"] == "http.response.start":
-            self.ttl = keepable_for(message["status"], message["headers"], self.max_bytes, self.default_ttl)
+            self.status = message["status"]
+            self.headers = message["headers"]
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+    @property
+    def body(self):
+        return b"".join(self.chunks)
+
+
+class Capture:
+    """Stands between Django and the client: buffers an answer that may be kept, passes any other one on as it comes."""
+
+    def __init__(self, send, keep, read, max_bytes, default_ttl, *, personal_retry=False):
+        self.downstream = send
+        self.keep = keep
+        self.read = read
+        self.max_bytes = max_bytes
+        self.default_ttl = default_ttl
+        self.personal_retry = personal_retry
+        self.personal = False
+        self.start = None
+        self.ttl = None
+        self.chunks = None
+        self.is_shell = False
+
+    async def send(self, message):
+        if self.personal:
+            return
+        if message["type"] == "http.response.start":
+            headers = [(name, value) for name, value in message["headers"] if name.lower() not in INTERNAL_HEADERS]
+            internal = {name.lower() for name, _ in message["headers"]} & INTERNAL_HEADERS
+            if PERSONAL_HEADER.lower().encode() in internal and self.personal_retry:
+                self.personal = True
+                return
+            message = {**message, "headers": headers}
+            self.is_shell = FRAGMENTS_HEADER.lower().encode() in internal
+            self.ttl = keepable_for(message["status"], headers, self.max_bytes, self.default_ttl)
             if self.ttl is None:
-                await self.downstream({**message, "headers": [*message["headers"], (b"x-cache", MISS)]})
+                await self.downstream({**message, "headers": [*headers, (b"x-cache", MISS)]})
             else:
                 self.start = message
                 self.chunks = []
@@ -152,13 +372,19 @@ class Capture:
             return
         self.chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            entry = self.keep(self.start["status"], self.start["headers"], b"".join(self.chunks), self.ttl)
-            await send_entry(self.downstream, entry, self.gzip, False, MISS)
+            entry = await self.keep(self.start["status"], self.start["headers"], b"".join(self.chunks), self.ttl, self.is_shell)
+            await send_entry(self.downstream, entry, self.read, False, MISS)
 
 
-async def send_entry(send, entry, gzip, head, label):
-    headers, body = entry.variant(gzip)
-    await send({"type": "http.response.start", "status": entry.status, "headers": [*headers, (b"x-cache", label), (b"age", entry.age())]})
+async def send_entry(send, entry, read, head, label):
+    age = (b"age", entry.age())
+    if entry.not_modified(read.gzip, read.none_match, read.modified_since):
+        headers = entry.not_modified_headers(read.gzip)
+        await send({"type": "http.response.start", "status": 304, "headers": [*headers, (b"x-cache", label), age]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers, body = entry.variant(read.gzip)
+    await send({"type": "http.response.start", "status": entry.status, "headers": [*headers, (b"x-cache", label), age]})
     await send({"type": "http.response.body", "body": b"" if head else body})
 
 

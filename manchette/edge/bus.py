@@ -1,7 +1,8 @@
-"""Carries a machine's counter bumps (generation.py) to the other machines: over Redis, or PostgreSQL.
+"""Carries a machine's changes to the other machines: over Redis, or PostgreSQL.
 
-Each bump is published with the node id of the machine that made it; every server process listens in a
-thread of its own and bumps its machine's counter for the bumps of other machines. Redis pub/sub is used
+A change is a counter bump (generation.py) or keys to invalidate (versions.py). Each is published with the
+node id of the machine that made it; every server process listens in a thread of its own and applies the
+changes of other machines to its own machine's shared memory. Redis pub/sub is used
 when REDIS_URL is set, otherwise PostgreSQL's LISTEN/NOTIFY when the database is PostgreSQL; with SQLite
 there is one machine and its counter is enough.
 """
@@ -18,22 +19,27 @@ from .generation import Generation
 
 CHANNEL = "manchette:edge:bump"
 HEALTH_CHECK_SECONDS = 15
+# PostgreSQL refuses a NOTIFY payload of 8000 bytes or more: longer lists of keys go out in several messages.
+MAX_PAYLOAD = 7000
 RETRY_SECONDS = 1
 
 logger = logging.getLogger(__name__)
 
 
 class Bus:
-    def __init__(self, generation, channel=CHANNEL):
-        self.generation = generation
+    """LOCAL is the machine's shared memory: it has a node_id, and apply(payload), apply_all() for what others send."""
+
+    def __init__(self, local, channel=CHANNEL):
+        self.local = local
         self.channel = channel
         self._listener = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
 
-    def publish(self):
+    def publish(self, payload=""):
         try:
-            self._publish(self.generation.node_id)
+            for part in split(payload, MAX_PAYLOAD):
+                self._publish(f"{self.local.node_id} {part}")
         except (redis.RedisError, psycopg.Error):
             # The change is committed and this machine is up to date; other machines catch up when their
             # listeners reconnect (they then bump once, to be safe).
@@ -79,26 +85,27 @@ class Bus:
             reconnecting = True
             self._stopped.wait(RETRY_SECONDS)
 
-    def _received(self, node_id):
-        if node_id != self.generation.node_id:
-            self.generation.bump()
+    def _received(self, message):
+        node_id, _, payload = message.partition(" ")
+        if node_id != self.local.node_id:
+            self.local.apply(payload)
 
     def _subscribed(self, reconnecting):
         if reconnecting:
             # Whatever was published while this process was not listening is lost: start afresh.
-            self.generation.bump()
+            self.local.apply_all()
 
 
 class RedisBus(Bus):
-    def __init__(self, url, generation, channel=CHANNEL):
-        super().__init__(generation, channel)
+    def __init__(self, url, local, channel=CHANNEL):
+        super().__init__(local, channel)
         self.url = url
         self._client = None
 
-    def _publish(self, node_id):
+    def _publish(self, message):
         if self._client is None:
             self._client = redis.Redis.from_url(self.url)
-        self._client.publish(self.channel, node_id)
+        self._client.publish(self.channel, message)
 
     def _close_publisher(self):
         if self._client is not None:
@@ -118,8 +125,8 @@ class RedisBus(Bus):
 
 
 class PostgresBus(Bus):
-    def __init__(self, conninfo, generation, channel=CHANNEL):
-        super().__init__(generation, channel)
+    def __init__(self, conninfo, local, channel=CHANNEL):
+        super().__init__(local, channel)
         self.conninfo = conninfo
         self._publisher = None
 
@@ -127,11 +134,11 @@ class PostgresBus(Bus):
     def _pg_channel(self):
         return self.channel.replace(":", "_")
 
-    def _publish(self, node_id):
+    def _publish(self, message):
         with self._lock:
             if self._publisher is None or self._publisher.closed:
                 self._publisher = psycopg.connect(self.conninfo, autocommit=True)
-            self._publisher.execute("SELECT pg_notify(%s, %s)", [self._pg_channel, node_id])
+            self._publisher.execute("SELECT pg_notify(%s, %s)", [self._pg_channel, message])
 
     def _close_publisher(self):
         if self._publisher is not None:
@@ -156,11 +163,24 @@ class PostgresBus(Bus):
 _buses = {}
 
 
-def bus_for(generation, channel, *, redis_url, database):
+def split(payload, limit):
+    """PAYLOAD (words separated by spaces) in parts of at most LIMIT characters; one part if it is short."""
+    if len(payload) <= limit:
+        return [payload]
+    parts, current = [], ""
+    for word in payload.split(" "):
+        if current and len(current) + 1 + len(word) > limit:
+            parts.append(current)
+            current = ""
+        current = f"{current} {word}" if current else word
+    return [*parts, current]
+
+
+def bus_for(local, channel, *, redis_url, database):
     """The bus that suits the configuration, or None with SQLite and no Redis; one per configuration."""
-    key = (generation.path, channel, redis_url, *(database.get(name) for name in ("ENGINE", "NAME", "HOST", "PORT")))
+    key = (local.path, channel, redis_url, *(database.get(name) for name in ("ENGINE", "NAME", "HOST", "PORT")))
     if key not in _buses:
-        _buses[key] = _new_bus(generation, channel, redis_url, database)
+        _buses[key] = _new_bus(local, channel, redis_url, database)
     return _buses[key]
 
 
@@ -172,11 +192,11 @@ def shut_all():
             bus.shut()
 
 
-def _new_bus(generation, channel, redis_url, database):
+def _new_bus(local, channel, redis_url, database):
     if redis_url:
-        return RedisBus(redis_url, generation, channel)
+        return RedisBus(redis_url, local, channel)
     if database["ENGINE"] == "django.db.backends.postgresql":
-        return PostgresBus(conninfo(database), generation, channel)
+        return PostgresBus(conninfo(database), local, channel)
     return None
 
 
@@ -191,7 +211,7 @@ def conninfo(database):
 class Signal:
     """A per-machine counter (generation.py) that other machines move too, through the configured bus.
 
-    The edge cache's invalidation and the fil info's « look now » are both one of these."""
+    The live log's « look now » is one of these."""
 
     def __init__(self, file_name, channel):
         self.file_name = file_name

@@ -33,6 +33,12 @@ class Generation:
             COUNTER.pack_into(view, 0, value)
         return value
 
+    def apply(self, payload):
+        """A bump made on another machine (bus.py)."""
+        self.bump()
+
+    apply_all = bump
+
     @property
     def node_id(self):
         view = self._map or self._open()
@@ -47,11 +53,16 @@ class Generation:
         self._map = mmap.mmap(self._fd, FILE_SIZE)
         return self._map
 
-    @contextmanager
     def _locked(self):
         # Two processes bumping at once must both count: the increment is a read-modify-write.
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        return locked(self._fd)
+
+
+@contextmanager
+def locked(fd):
+    """An exclusive lock on the shared file FD, between the processes of this machine."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,6 +1,9 @@
-"""What the edge keeps: finished responses in a bounded LRU, each with a gzip copy made once, when stored."""
+"""What the edge keeps: finished responses in a bounded LRU, each with a gzip copy and an ETag made once, when stored."""
 
+import datetime
+import email.utils
 import gzip
+import hashlib
 import http
 import time
 from collections import OrderedDict
@@ -13,7 +16,9 @@ COMPRESSIBLE_TYPES = (
 MIN_GZIP_SIZE = 512
 GZIP_LEVEL = 6
 # Recomputed per variant or per answer, so never stored.
-DROPPED_HEADERS = {b"content-length", b"content-encoding", b"x-cache", b"age", b"date"}
+DROPPED_HEADERS = {b"content-length", b"content-encoding", b"x-cache", b"age", b"date", b"etag"}
+# What a 304 repeats of the full answer (RFC 9110, 15.4.5).
+NOT_MODIFIED_HEADERS = {b"cache-control", b"content-location", b"etag", b"expires", b"vary", b"last-modified"}
 # Rough cost of an entry beyond its bodies, so that many tiny pages still count against the byte budget.
 ENTRY_OVERHEAD = 1024
 
@@ -23,34 +28,78 @@ class Entry:
     status: int
     plain: tuple  # (headers, body)
     gzipped: tuple | None
-    generation: int
+    # ((born, slots), …): for each part of the page (the page, each block put in it), the clock value read
+    # before it was rendered and the slots of its keys (versions.py). Fresh while every part is.
+    parts: tuple
     stored_at: float
     expires_at: float
     size: int
+    last_modified: datetime.datetime | None = None
+    # A page with markers where blocks go (fragments.py): text, block path, text, … Never sent as it is.
+    pieces: list | None = None
+    # The clock value at which every part was last seen fresh: a hit reads the clock only.
+    checked: int = -1
     # Status line and header lines of each variant, serialised once for the server's fast path (see wire()).
     heads: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, status, headers, body, *, generation, now, ttl):
+    def build(cls, status, headers, body, *, parts, now, ttl, pieces=None, compress=True):
         kept = [(name.lower(), value) for name, value in headers if name.lower() not in DROPPED_HEADERS]
-        compressed = _compressed(kept, body)
+        tag = b'"%s"' % hashlib.blake2b(body, digest_size=12).hexdigest().encode()
+        compressed = _compressed(kept, body) if compress and pieces is None else None
         gzipped = None
         if compressed is not None:
             kept = _vary_on_encoding(kept)
-            gzipped = ([*kept, (b"content-encoding", b"gzip"), _length(compressed)], compressed)
+            gzipped = ([*kept, (b"etag", tag[:-1] + b'-gz"'), (b"content-encoding", b"gzip"), _length(compressed)], compressed)
         return cls(
             status=status,
-            plain=([*kept, _length(body)], body),
+            plain=([*kept, (b"etag", tag), _length(body)], body),
             gzipped=gzipped,
-            generation=generation,
+            parts=parts,
             stored_at=now,
             expires_at=now + ttl,
             size=len(body) + len(compressed or b"") + ENTRY_OVERHEAD,
+            last_modified=_last_modified(kept),
+            pieces=pieces,
         )
 
     def variant(self, accepts_gzip):
         """(headers, body) to send: the gzip copy to clients that take it, when there is one."""
         return self.gzipped if accepts_gzip and self.gzipped is not None else self.plain
+
+    def header(self, name):
+        return next((value for key, value in self.plain[0] if key == name), None)
+
+    def keys(self, header):
+        value = self.header(header)
+        return value.decode("latin-1").split() if value else []
+
+    def fresh(self, versions):
+        clock = versions.current()
+        if self.checked == clock:
+            return True
+        if all(versions.fresh(born, slots) for born, slots in self.parts):
+            self.checked = clock
+            return True
+        return False
+
+    def not_modified(self, accepts_gzip, none_match, modified_since):
+        """Whether a conditional request's copy is this one (RFC 9110, 13.1.2 and 13.1.3)."""
+        if none_match is not None:
+            tag = self.header_of(accepts_gzip, b"etag")
+            return any(c.strip() == b"*" or c.strip().removeprefix(b"W/") == tag for c in none_match.split(b","))
+        if modified_since is not None and self.last_modified is not None and self.status == 200:
+            try:
+                return email.utils.parsedate_to_datetime(modified_since.decode("latin-1")) >= self.last_modified
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return False
+        return False
+
+    def header_of(self, accepts_gzip, name):
+        return next((value for key, value in self.variant(accepts_gzip)[0] if key == name), None)
+
+    def not_modified_headers(self, accepts_gzip):
+        return [(name, value) for name, value in self.variant(accepts_gzip)[0] if name in NOT_MODIFIED_HEADERS]
 
     def age(self):
         return b"%d" % (time.monotonic() - self.stored_at)
@@ -67,6 +116,25 @@ class Entry:
             lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n",
             b"" if head else variant[1],
         ))
+
+    def wire_not_modified(self, accepts_gzip, label, server_headers=b""):
+        kind = ("304", accepts_gzip and self.gzipped is not None)
+        lines = self.heads.get(kind)
+        if lines is None:
+            lines = self.heads[kind] = _status_line(304) + b"".join(
+                b"%s: %s\r\n" % header for header in self.not_modified_headers(accepts_gzip)
+            )
+        return b"".join((lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n"))
+
+
+def _last_modified(headers):
+    for name, value in headers:
+        if name == b"last-modified":
+            try:
+                return email.utils.parsedate_to_datetime(value.decode("latin-1"))
+            except (TypeError, ValueError, IndexError, OverflowError):
+                return None
+    return None
 
 
 def _status_line(status):
@@ -107,12 +175,12 @@ class PageStore:
     def __len__(self):
         return len(self._entries)
 
-    def get(self, key, generation, now):
-        """The fresh entry for KEY, or None; a stale one (older generation, expired) is dropped."""
+    def get(self, key, versions, now):
+        """The fresh entry for KEY, or None; a stale one (something it shows changed, expired) is dropped."""
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.generation != generation or entry.expires_at <= now:
+        if entry.expires_at <= now or not entry.fresh(versions):
             self.discard(key)
             return None
         self._entries.move_to_end(key)

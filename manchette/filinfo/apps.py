@@ -11,13 +11,14 @@ class FilinfoConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from manchette.edge import fragments
         from manchette.live import topics
         from manchette.news import slots
 
-        from . import events, signals
-        from .feed import latest_items
+        from . import events, signals, views
 
         signals.register()
         topics.register(events.TOPIC, memory=settings.FILINFO_REPLAY_EVENTS)
-        # The block heads the side column of the front page, sections and articles.
-        slots.register("sidebar", "filinfo/includes/ticker.html", context=lambda page: {"filinfo": latest_items()}, order=10)
+        # The block heads the side column of the front page, sections and articles: the same on every page.
+        fragments.register("fil-info", views.ticker)
+        slots.register("sidebar", fragment="fil-info", order=10)

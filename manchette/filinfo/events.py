@@ -13,12 +13,14 @@ from django.utils import timezone
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 
-from manchette.edge.invalidation import bump as invalidate_pages
+from manchette.edge import keys, readers
 from manchette.live import log
 
 from .models import Dispatch, FeedEntry
 
 TOPIC = "filinfo"
+# Carried by every page that lists the fil info (its page, its block, its feeds): each change invalidates it.
+LIST_KEY = keys.list_of("filinfo")
 UPSERT = "upsert"
 REMOVE = "remove"
 
@@ -39,9 +41,10 @@ def show(item):
             key=entry_key(item), defaults=fields, create_defaults={**fields, **first_shown}
         )
         log.append(TOPIC, entry.key, UPSERT, event_data(entry))
-    if not created:
-        # A correction changes what cached pages show: they must not keep the old text.
-        changed(entry)
+        if created:
+            changed_here(entry)
+        else:
+            changed(entry)
     return entry
 
 
@@ -57,8 +60,14 @@ def withdraw(key):
 
 def changed(entry):
     """Once committed, no cached page may keep ENTRY as it was: the edge's, nor a CDN's in front."""
-    transaction.on_commit(invalidate_pages)
+    changed_here(entry)
     transaction.on_commit(lambda: purge_from_cdn(entry))
+
+
+def changed_here(entry):
+    # New items reach a CDN's copies when they expire (views.FEED_MAX_AGE), and open pages live; the edge
+    # drops its own at once, which costs one render of the block.
+    readers.changed([LIST_KEY, keys.path(entry.url)])
 
 
 def purge_from_cdn(entry):

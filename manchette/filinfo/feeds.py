@@ -7,9 +7,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from manchette.edge import keys
 from manchette.news import seo
 from manchette.news.richtext import typography_text
 
+from .events import LIST_KEY
 from .feed import DESCRIPTION, NEWEST_FIRST
 from .models import FeedEntry
 from .views import FEED_MAX_AGE
@@ -42,6 +44,7 @@ class FilinfoFeed(Feed):
         return self.link() + self.path
 
     def items(self):
+        keys.add(LIST_KEY)
         return list(FeedEntry.objects.order_by(*NEWEST_FIRST)[:FEED_LENGTH])
 
     def item_title(self, entry):

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
+from manchette.edge import keys
+
+from .events import LIST_KEY
 from .models import FeedEntry
 
 
@@ -13,6 +16,7 @@ class DispatchSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
+        keys.add(LIST_KEY)
         # Primary-key order: old pages of the sitemap stay the same as dispatches are added.
         return FeedEntry.objects.filter(kind=FeedEntry.DISPATCH).order_by("pk").values("url", "updated_at")
 

@@ -2,12 +2,15 @@
 
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import feed
+from manchette.edge import keys
+
+from . import events, feed
 from .models import FeedEntry
 
 # New items reach the feed without making cached pages stale (events.py): pages that list them are only
@@ -26,6 +29,7 @@ def feed_page(request):
     tab = feed.parse_tab(request.GET.get("onglet", feed.TOUS))
     before = request.GET.get("avant")
     page = feed.feed_page(tab, before)
+    keys.add(events.LIST_KEY)
     request.edge_max_age = FEED_MAX_AGE
     return render(request, "filinfo/feed_page.html", {
         "feed": page,
@@ -36,14 +40,20 @@ def feed_page(request):
     })
 
 
+def ticker(request, arg=""):
+    keys.add(events.LIST_KEY)
+    return render_to_string("filinfo/includes/ticker.html", {"filinfo": feed.latest_items()}, request)
+
+
 def block(request):
     request.edge_max_age = FEED_MAX_AGE
-    response = render(request, "filinfo/includes/ticker.html", {"filinfo": feed.latest_items()})
+    response = HttpResponse(ticker(request))
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
 def dispatch_page(request, pk, slug):
+    keys.add(events.LIST_KEY)
     entry = (
         FeedEntry.objects.filter(kind=FeedEntry.DISPATCH, dispatch_id=pk)
         .select_related("dispatch__article__hero_image")

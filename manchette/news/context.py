@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404
+from django.template.loader import render_to_string
+
+from manchette.edge import keys
 
 from .models import (
     CARD_RENDITIONS,
@@ -32,6 +36,7 @@ class SectionIndex:
         from .models import Section
 
         # Sorted here, not in SQL: ORDER BY path makes SQLite walk every page of the tree.
+        keys.add(keys.list_of("news.section"))
         sections = sorted(Section.objects.live().only("id", "title", "slug", "path", "url_path", "depth"), key=lambda s: s.path)
         return cls({s.path: s for s in sections})
 
@@ -85,6 +90,7 @@ def _slots(model, renditions=CARD_RENDITIONS):
 
 def headlines(limit=6):
     """« À la Une » as titles only, for the article page."""
+    keys.add(keys.list_of("news.frontpagelead"))
     # Driven by the few slots, in the newsroom's order: as a subquery on articles, PostgreSQL may walk
     # every article by date to find a handful.
     fields = ("title", "url_path", "path", "first_published_at")
@@ -98,6 +104,7 @@ def headlines(limit=6):
 
 
 def best_of(limit=5):
+    keys.add(keys.list_of("news.editorspick"))
     picks = EditorsPick.objects.filter(article__live=True).select_related("article").order_by("sort_order")[:limit]
     return [pick.article for pick in picks]
 
@@ -111,21 +118,45 @@ def article_page(article, request):
         "section": section,
         "authors": list(article.authors.all()),
         "tags": list(article.tags.all()),
-        "headlines": [a for a in headlines() if a.pk != article.pk],
-        "best_of": _labelled([a for a in best_of() if a.pk != article.pk], index),
     }
     if article.story_id:
+        keys.add(keys.list_of(f"story-{article.story_id}"))
         same_story = visible_articles().filter(story_id=article.story_id).exclude(pk=article.pk)
         context["same_story"] = list(same_story.only("id", "title", "url_path", "path", "first_published_at")[:SAME_STORY_SHOWN])
         context["same_story_count"] = same_story.count()
-    if section is not None:
-        also_in = with_cards(section.articles().exclude(pk=article.pk))[:ALSO_IN_SHOWN]
-        context["also_in"] = _labelled(list(also_in), index)
     return context
+
+
+# Blocks every article page shows, the same on each: cached once and put in place by the edge (edge/fragments.py).
+# Each holds one item more than it shows: the article page hides itself in them and shows the spare instead
+# (its style rule, news/article.html), so that the block stays the same for every page.
+HEADLINES_SHOWN = 6
+BEST_OF_SHOWN = 5
+
+
+def headlines_block(request, arg):
+    context = {"headlines": headlines(HEADLINES_SHOWN + 1), "shown": HEADLINES_SHOWN}
+    return render_to_string("news/includes/headlines.html", context, request)
+
+
+def best_of_block(request, arg):
+    picks = _labelled(best_of(BEST_OF_SHOWN + 1), section_index(request))
+    return render_to_string("news/includes/best_of.html", {"best_of": picks, "shown": BEST_OF_SHOWN}, request)
+
+
+def also_in_block(request, arg):
+    """« Aussi en <rubrique> »: the newest articles of the section whose id is ARG."""
+    index = section_index(request)
+    section = next((s for s in index.by_path.values() if str(s.pk) == arg), None)
+    if section is None:
+        raise Http404
+    articles = _labelled(list(with_cards(section.articles())[:ALSO_IN_SHOWN + 1]), index)
+    return render_to_string("news/includes/also_in.html", {"also_in": articles, "section": section, "shown": ALSO_IN_SHOWN}, request)
 
 
 def front_page(home, request):
     index = section_index(request)
+    keys.add(keys.list_of("news.frontpagelead"))
     leads = _labelled(_slots(FrontPageLead, HERO_RENDITIONS + CARD_RENDITIONS), index)
     shown = {a.pk for a in leads}
     by_section = []

@@ -8,6 +8,8 @@ from django.utils.html import escape
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from manchette.edge import keys
+
 from . import seo
 from .models import NewsRendition, visible_articles
 from .richtext import typography_text
@@ -43,6 +45,8 @@ class ArticleFeed(Feed):
         return self.link(section) + self.path
 
     def items(self, section):
+        if section is None:
+            keys.add(keys.list_of("news.article"))
         articles = visible_articles() if section is None else section.articles()
         renditions = NewsRendition.objects.filter(filter_spec=seo.SHARE_SPEC)
         articles = list(

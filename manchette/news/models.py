@@ -19,6 +19,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from manchette.edge import keys
+
 from . import richtext
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
@@ -254,6 +256,7 @@ class Section(RoutablePageMixin, Page):
         verbose_name_plural = _("rubriques")
 
     def articles(self):
+        keys.add(keys.list_of(f"page-{self.pk}"))
         return visible_articles().filter(path__startswith=self.path)
 
     @path("")

@@ -11,12 +11,28 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from manchette.edge import readers
+from manchette.edge import fragments, keys, readers
 
-from .models import Author, EditorsPick, FrontPageLead, NewsImage, Story
+from . import context
+from .models import Article, Author, EditorsPick, FrontPageLead, NewsImage, Story
 
-# Shown on pages, or deciding which page answers a URL (a redirect can replace a kept 404).
-READER_FACING_MODELS = (Author, Story, NewsImage, Tag, FrontPageLead, EditorsPick, Redirect, Site)
+# Shown on pages.
+READER_FACING_MODELS = (Author, Story, NewsImage, Tag, FrontPageLead, EditorsPick)
+
+
+def article_lists(article):
+    """The lists an article is in beyond its sections': its tags', its authors', its story's."""
+    # .all(), not values_list(): on a page being published they are modelcluster's in-memory relations.
+    found = {keys.list_of(f"tag-{tag.pk}") for tag in article.tags.all()}
+    found.update(keys.list_of(f"author-{author.pk}") for author in article.authors.all())
+    if article.story_id:
+        found.add(keys.list_of(f"story-{article.story_id}"))
+    return found
+
+
+def redirect_keys(redirect):
+    # A redirect answers a URL that was a 404, maybe kept.
+    return [*readers.default_keys(redirect), keys.path(redirect.old_path)]
 
 
 def page_changed(instance, **kwargs):
@@ -34,6 +50,13 @@ def purge_listings(page):
 
 def register():
     readers.watch(*READER_FACING_MODELS)
+    readers.watch(Redirect, keys=redirect_keys)
+    # A site's name, host or root page: everything it serves may change.
+    readers.watch(Site, keys=lambda site: readers.EVERYTHING)
+    readers.watch_pages(Article, lists=article_lists)
+    fragments.register("une", context.headlines_block)
+    fragments.register("meilleur", context.best_of_block)
+    fragments.register("aussi-en", context.also_in_block)
     page_published.connect(page_changed, dispatch_uid="news-purge-published")
     page_unpublished.connect(page_changed, dispatch_uid="news-purge-unpublished")
     post_page_move.connect(page_changed, dispatch_uid="news-purge-moved")

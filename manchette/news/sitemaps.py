@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
 
+from manchette.edge import keys, readers
+
 from .models import HomePage, Section, visible_articles
 from .seo import PageUrls
 
@@ -46,6 +48,7 @@ class SiteSitemap(Sitemap):
 
 class ArticleSitemap(SiteSitemap):
     def items(self):
+        keys.add(keys.list_of(readers.PUBLISHED))
         # Plain values in primary-key order: cheap to page through, and old pages stay the same as articles are added.
         return visible_articles().order_by("pk").values("url_path", lastmod=F("last_published_at"))
 
@@ -57,6 +60,7 @@ class PageSitemap(SiteSitemap):
     """The front page and every live section, each last modified when it last received an article."""
 
     def items(self):
+        keys.add(keys.list_of(readers.PUBLISHED))
         latest = self.latest_article_by_parent()
         pages = [
             *HomePage.objects.live().values("path", "url_path"),
@@ -87,6 +91,7 @@ class NewsSitemap(SiteSitemap):
     limit = NEWS_LIMIT
 
     def items(self):
+        keys.add(keys.list_of(readers.PUBLISHED))
         since = timezone.now() - NEWS_WINDOW
         return (
             visible_articles()

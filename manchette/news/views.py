@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
 
+from manchette.edge import keys
+
 from .context import listing_page
 from .models import Author, visible_articles, with_cards
 
@@ -15,12 +17,14 @@ def _article_list(request, queryset, template, extra):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    keys.add(keys.list_of(f"tag-{tag.pk}"))
     articles = visible_articles().filter(tagged_items__tag=tag)
     return _article_list(request, articles, "news/tag.html", {"tag": tag})
 
 
 def author_page(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    keys.add(keys.list_of(f"author-{author.pk}"))
     return _article_list(request, visible_articles().filter(authors=author), "news/author.html", {"author": author})
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
+from manchette.edge import keys, readers
 from manchette.news.context import label_articles
 from manchette.news.models import paginate
 
@@ -8,6 +9,7 @@ from .query import BY_DATE, MAX_QUERY_LENGTH, ORDERS, search, visible_in_order
 
 
 def search_page(request):
+    keys.add(keys.list_of(readers.PUBLISHED))
     """/recherche/?q=…&tri=date|pertinence&page=N — an empty query shows the search form alone."""
     raw_query = " ".join(request.GET.get("q", "").split())
     query = raw_query[:MAX_QUERY_LENGTH]

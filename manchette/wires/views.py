@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
+from manchette.edge import keys
+from manchette.filinfo.events import LIST_KEY
 from manchette.filinfo.models import FeedEntry
 
 from .ingest import CREATED, BatchError, ingest_all
@@ -61,9 +62,10 @@ def receive_wires(request):
 
 
 def ninjs_feed(request):
+    keys.add(LIST_KEY)
+    request.edge_max_age = FEED_CACHE_SECONDS
     entries = FeedEntry.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")[:FEED_SIZE]
     response = JsonResponse([to_ninjs(entry) for entry in entries], safe=False, json_dumps_params={"ensure_ascii": False})
-    patch_cache_control(response, public=True, max_age=0, s_maxage=FEED_CACHE_SECONDS)
     return response
 
 

@@ -5,32 +5,39 @@ import gzip
 
 import pytest
 
+from manchette.edge import fragments
 from manchette.edge.app import EdgeCache
-from manchette.edge.generation import Generation
 from manchette.edge.store import PageStore
+from manchette.edge.versions import Versions
 
 PAGE = b"<h1>Le conseil communal adopte le budget</h1>" * 40
 SHARED = [
     (b"Content-Type", b"text/html; charset=utf-8"),
     (b"Cache-Control", b"public, max-age=0, s-maxage=300"),
     (b"Vary", b"Cookie"),
+    (b"Surrogate-Key", b"page-7 list-page-3"),
 ]
 
 
 class Newsroom:
-    def __init__(self, status=200, headers=SHARED, body=PAGE, delay=0.0):
+    def __init__(self, status=200, headers=SHARED, body=PAGE, delay=0.0, during=None):
         self.status = status
         self.headers = headers
         self.body = body
         self.delay = delay
+        self.during = during
         self.renders = 0
         self.request_bodies = []
+        self.request_headers = []
 
     async def __call__(self, scope, receive, send):
         self.renders += 1
         message = await receive()
         self.request_bodies.append(message.get("body", b""))
+        self.request_headers.append(dict(scope["headers"]))
         await asyncio.sleep(self.delay)
+        if self.during is not None:
+            self.during()
         headers = [*self.headers, (b"Content-Length", str(len(self.body)).encode())]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         # Django sends long bodies in several messages.
@@ -52,10 +59,14 @@ class Answer:
 
 
 @pytest.fixture
-def edge(tmp_path):
+def versions(tmp_path):
+    return Versions(tmp_path / "edge-versions")
+
+
+@pytest.fixture
+def edge(versions):
     def make(app, **store):
-        generation = Generation(tmp_path / "edge-generation")
-        return EdgeCache(app, store=PageStore(store.get("entries", 100), store.get("bytes", 10**7)), generation=generation)
+        return EdgeCache(app, store=PageStore(store.get("entries", 100), store.get("bytes", 10**7)), versions=versions)
 
     return make
 
@@ -103,24 +114,65 @@ def test_path_query_string_and_host_are_distinct_pages(edge):
     assert get(app, "/monde/", query=b"page=2").cache == b"HIT"
 
 
-def test_a_bump_makes_every_kept_page_a_miss(edge, tmp_path):
+def test_invalidating_a_key_a_page_shows_makes_it_a_miss_and_no_other(edge, versions):
     newsroom = Newsroom()
+    other = Newsroom(headers=[*SHARED[:3], (b"Surrogate-Key", b"page-8")])
+    app = edge(lambda scope, receive, send: (other if scope["path"] == "/autre/" else newsroom)(scope, receive, send))
+    get(app), get(app, "/autre/")
+    versions.invalidate(["list-page-3"])
+    assert (get(app).cache, get(app, "/autre/").cache) == (b"MISS", b"HIT")
+    assert get(app).cache == b"HIT"
+    versions.invalidate(["page-99"])
+    assert get(app).cache == b"HIT"
+    versions.invalidate_all()
+    assert (get(app).cache, get(app, "/autre/").cache) == (b"MISS", b"MISS")
+    assert (newsroom.renders, other.renders) == (3, 2)
+
+
+def test_a_page_rendered_while_one_of_its_keys_is_invalidated_is_not_kept(edge, versions):
+    newsroom = Newsroom(during=lambda: versions.invalidate(["page-7"]))
     app = edge(newsroom)
-    get(app)
-    Generation(tmp_path / "edge-generation").bump()
+    assert get(app).body == PAGE, "the reader who asked gets it"
+    newsroom.during = None
     assert get(app).cache == b"MISS"
     assert get(app).cache == b"HIT"
-    assert newsroom.renders == 2
 
 
-@pytest.mark.parametrize("cookie", [b"sessionid=abc", b"csrftoken=x; sessionid=abc", b"messages=xyz"])
-def test_a_cookie_that_personalises_the_page_always_goes_to_django(edge, cookie):
+@pytest.mark.parametrize("cookie", [b"messages=xyz", b"manchette_equipe=1; sessionid=abc"])
+def test_a_cookie_asking_for_a_page_of_ones_own_always_goes_to_django(edge, cookie):
     newsroom = Newsroom()
     app = edge(newsroom)
     get(app)
     answers = [get(app, headers=[(b"cookie", cookie)]) for _ in range(2)]
     assert newsroom.renders == 3
     assert all(answer.cache is None for answer in answers)
+    assert newsroom.request_headers[-1][b"cookie"] == cookie
+
+
+@pytest.mark.parametrize("cookie", [b"sessionid=abc", b"csrftoken=x; sessionid=abc; manchette_lecteur=e30:1:x"])
+def test_a_logged_in_reader_gets_the_shared_page_rendered_for_nobody(edge, cookie):
+    newsroom = Newsroom()
+    app = edge(newsroom)
+    first, second = get(app, headers=[(b"cookie", cookie)]), get(app)
+    assert (first.cache, second.cache, newsroom.renders) == (b"MISS", b"HIT", 1)
+    assert get(app, headers=[(b"cookie", cookie)]).cache == b"HIT"
+    seen = newsroom.request_headers[0].get(b"cookie", b"")
+    assert b"sessionid" not in seen and b"manchette_lecteur" not in seen
+    assert first.body == second.body
+
+
+def test_a_page_that_answers_each_reader_differently_is_asked_again_with_their_cookies(edge):
+    personal = [*SHARED[:1], (b"Cache-Control", b"private"), (b"X-Manchette-Personal", b"1")]
+    newsroom = Newsroom(headers=personal)
+    app = edge(newsroom)
+    reader = [(b"cookie", b"sessionid=abc")]
+    answer = get(app, headers=reader)
+    assert newsroom.renders == 2 and answer.body == PAGE
+    assert b"cookie" not in newsroom.request_headers[0] and newsroom.request_headers[1][b"cookie"] == b"sessionid=abc"
+    assert b"x-manchette-personal" not in answer.headers
+    get(app, headers=reader)
+    assert newsroom.renders == 3, "from then on that URL goes to Django with the reader's cookies at once"
+    assert newsroom.request_headers[2][b"cookie"] == b"sessionid=abc"
 
 
 def test_other_cookies_do_not_prevent_sharing(edge):
@@ -254,3 +306,85 @@ def test_a_stream_passes_through_as_it_comes(edge):
 
     received = asyncio.run(scenario())
     assert [m.get("body") for m in received[1:]] == [b"data: premier\n\n", b"data: second\n\n"]
+
+
+def test_a_conditional_request_for_the_kept_copy_gets_a_304(edge):
+    app = edge(Newsroom(headers=[*SHARED, (b"Last-Modified", b"Fri, 04 Dec 2026 10:00:00 GMT")]))
+    first = get(app)
+    tag = first.headers[b"etag"]
+    assert tag.startswith(b'"') and tag.endswith(b'"')
+    for condition in ([(b"if-none-match", tag)], [(b"if-none-match", b'"autre", W/' + tag)], [(b"if-modified-since", b"Fri, 04 Dec 2026 10:00:00 GMT")]):
+        answer = get(app, headers=condition)
+        assert (answer.status, answer.body, answer.headers[b"etag"]) == (304, b"", tag)
+        assert b"content-length" not in answer.headers and answer.headers[b"cache-control"] == b"public, max-age=0, s-maxage=300"
+    for condition in ([(b"if-none-match", b'"autre"')], [(b"if-modified-since", b"Thu, 03 Dec 2026 10:00:00 GMT")], [(b"if-modified-since", b"n'importe quoi")]):
+        assert get(app, headers=condition).status == 200
+
+
+def test_the_gzip_copy_has_its_own_etag(edge):
+    app = edge(Newsroom())
+    plain = get(app).headers[b"etag"]
+    zipped = get(app, headers=[(b"accept-encoding", b"gzip")]).headers[b"etag"]
+    assert plain != zipped
+    assert get(app, headers=[(b"accept-encoding", b"gzip"), (b"if-none-match", plain)]).status == 200
+    assert get(app, headers=[(b"accept-encoding", b"gzip"), (b"if-none-match", zipped)]).status == 304
+
+
+class Site:
+    """A page showing two blocks the edge puts in place, each with its own keys; counts the renders of each."""
+
+    def __init__(self):
+        self.renders = {}
+        self.headlines = b"<ul><li>Premier titre</li></ul>"
+
+    def marker(self, path):
+        return b"<!--edge:" + fragments.token().encode() + b" " + path + b"-->"
+
+    async def __call__(self, scope, receive, send):
+        await receive()
+        path = scope["path"]
+        self.renders[path] = self.renders.get(path, 0) + 1
+        edge_asks = dict(scope["headers"]).get(fragments.EDGE_HEADER.encode()) == fragments.token().encode()
+        if path == "/_fragments/une/":
+            body, keys, extra = self.headlines, b"list-news.frontpagelead", []
+        elif path == "/_fragments/fil-info/":
+            body, keys, extra = b"<ol><li>Depeche</li></ol>", b"list-filinfo", []
+        else:
+            blocks = self.marker(b"/_fragments/une/") + self.marker(b"/_fragments/fil-info/") if edge_asks else b"[blocs]"
+            body, keys, extra = b"<main>Article " + path.encode() + b"</main>" + blocks, b"page-" + path.encode().strip(b"/"), []
+            if edge_asks:
+                extra = [(b"X-Manchette-Fragments", b"1")]
+        headers = [*SHARED[:3], (b"Surrogate-Key", keys), *extra, (b"Content-Length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def test_blocks_many_pages_share_are_rendered_once_and_put_in_place(edge, versions):
+    site = Site()
+    app = edge(site)
+    first = get(app, "/a/")
+    assert first.body == b"<main>Article /a/</main><ul><li>Premier titre</li></ul><ol><li>Depeche</li></ol>"
+    assert set(first.headers[b"surrogate-key"].split()) == {b"page-a", b"list-news.frontpagelead", b"list-filinfo"}
+    assert b"x-manchette-fragments" not in first.headers
+    get(app, "/b/")
+    assert site.renders == {"/a/": 1, "/_fragments/une/": 1, "/_fragments/fil-info/": 1, "/b/": 1}
+    assert get(app, "/a/").cache == get(app, "/b/").cache == b"HIT"
+
+    site.headlines = b"<ul><li>Nouveau titre</li></ul>"
+    versions.invalidate(["list-news.frontpagelead"])
+    again = [get(app, "/a/"), get(app, "/b/")]
+    assert all(b"Nouveau titre" in answer.body and b"Depeche" in answer.body for answer in again)
+    assert [answer.cache for answer in again] == [b"ASSEMBLED", b"ASSEMBLED"]
+    assert site.renders == {"/a/": 1, "/_fragments/une/": 2, "/_fragments/fil-info/": 1, "/b/": 1}, "only the block is rendered again"
+    assert get(app, "/a/").cache == b"HIT"
+
+    versions.invalidate(["page-a"])
+    assert b"Nouveau titre" in get(app, "/a/").body
+    assert site.renders["/a/"] == 2 and site.renders["/_fragments/une/"] == 2
+
+
+def test_a_reader_cannot_ask_django_for_markers(edge):
+    site = Site()
+    app = edge(site)
+    forged = get(app, "/c/", headers=[(fragments.EDGE_HEADER.encode(), b"devine")])
+    assert b"<!--edge:" not in forged.body

@@ -52,4 +52,23 @@ def test_after_losing_redis_the_listener_reconnects_and_invalidates_everything(h
 def test_publishing_without_redis_logs_and_goes_on(tmp_path, caplog):
     generation = Generation(tmp_path / "edge-generation")
     RedisBus("redis://127.0.0.1:1/0", generation).publish()
-    assert "could not publish a bump" in caplog.text
+    assert "could not publish" in caplog.text
+
+
+def test_keys_invalidated_on_another_machine_reach_this_one_and_long_lists_are_split(redis_server, tmp_path):
+    from manchette.edge.versions import Versions
+
+    here = Versions(tmp_path / "here" / "edge-versions")
+    bus = RedisBus(redis_server.url, here)
+    bus.listen()
+    eventually(lambda: listeners(redis_server.url) == 1)
+    try:
+        born = here.current()
+        many = [f"list-tag-{n}" for n in range(2000)]  # about 24 KB: more than a PostgreSQL NOTIFY takes
+        there = Versions(tmp_path / "there" / "edge-versions")
+        RedisBus(redis_server.url, there).publish(" ".join(["page-1", *many]))
+        eventually(lambda: not here.fresh(born, here.slots_of(["list-tag-1999"])))
+        assert not here.fresh(born, here.slots_of(["page-1"]))
+        assert here.fresh(born, here.slots_of(["page-2"])) or set(here.slots_of(["page-2"])) & set(here.slots_of(many))
+    finally:
+        bus.stop()

@@ -12,10 +12,10 @@ import pytest
 import uvicorn
 
 from manchette.edge.app import EdgeCache
-from manchette.edge.generation import Generation
 from manchette.edge.protocol import EdgeHttpProtocol
 from manchette.edge.stack import Stack
 from manchette.edge.store import PageStore
+from manchette.edge.versions import Versions
 from manchette.testing.servers import free_port
 
 from .test_app import PAGE, Newsroom
@@ -37,7 +37,7 @@ class Layer:
 def served(tmp_path):
     """(port, newsroom, edge, outer layer) of a uvicorn server with the fast path, in a thread of this process."""
     newsroom = Newsroom()
-    edge = EdgeCache(newsroom, store=PageStore(100, 10**7), generation=Generation(tmp_path / "edge-generation"))
+    edge = EdgeCache(newsroom, store=PageStore(100, 10**7), versions=Versions(tmp_path / "edge-versions"))
     outer = Layer(edge)
     port = free_port()
     config = uvicorn.Config(
@@ -169,7 +169,7 @@ def test_personal_requests_and_writes_always_reach_the_application(served, conne
     _, newsroom, _, _ = served
     connection.send(request())
     connection.answer()
-    connection.send(request(headers=["Cookie: sessionid=abc"]))
+    connection.send(request(headers=["Cookie: manchette_equipe=1; sessionid=abc"]))
     assert "x-cache" not in connection.answer()[1]
     assert newsroom.renders == 2
     connection.send(request(method="POST", headers=["Content-Length: 2"]) + b"ok")
@@ -236,7 +236,7 @@ def test_a_publication_makes_the_next_request_a_miss(served, connection):
     _, newsroom, edge, _ = served
     connection.send(request())
     connection.answer()
-    edge.generation.bump()
+    edge.versions.invalidate(["page-7"])
     connection.send(request())
     assert connection.answer()[1]["x-cache"] == ["MISS"]
     assert newsroom.renders == 2
@@ -272,3 +272,27 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_delay(served, connect
     connection.socket.settimeout(3)
     assert connection.closed()
 
+
+
+def test_a_logged_in_reader_gets_the_shared_page_on_the_fast_path(served, connection):
+    _, newsroom, _, outer = served
+    connection.send(request())
+    anonymous = connection.answer()
+    connection.send(request(headers=["Cookie: sessionid=abc; manchette_lecteur=x"]))
+    reader = connection.answer()
+    assert reader[1]["x-cache"] == ["HIT"] and reader[2] == anonymous[2]
+    assert (newsroom.renders, outer.calls) == (1, 1)
+
+
+def test_a_conditional_request_gets_a_304_on_the_fast_path(served, connection):
+    _, _, _, outer = served
+    connection.send(request())
+    _, headers, _ = connection.answer()
+    tag = headers["etag"][0]
+    connection.send(request(headers=[f"If-None-Match: {tag}"]))
+    status, not_modified, body = connection.answer(head=True)
+    assert (status, body, not_modified["etag"], not_modified["x-cache"]) == (304, b"", [tag], ["HIT"])
+    assert "content-length" not in not_modified and "content-type" not in not_modified
+    assert outer.calls == 1, "answered by the protocol"
+    connection.send(request(headers=['If-None-Match: "autre"']))
+    assert connection.answer()[0] == 200

@@ -1,50 +1,61 @@
 import gzip
 
+import pytest
+
 from manchette.edge.store import ENTRY_OVERHEAD, Entry, PageStore
+from manchette.edge.versions import Versions, slots_for
 
 HTML = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Vary", b"Cookie"), (b"Content-Length", b"999")]
 
 
-def entry(body=b"x" * 100, generation=1, now=0.0, ttl=300, headers=HTML):
-    return Entry.build(200, headers, body, generation=generation, now=now, ttl=ttl)
+def entry(body=b"x" * 100, born=0, keys=("page-1",), now=0.0, ttl=300, headers=HTML):
+    return Entry.build(200, headers, body, parts=((born, slots_for(keys)),), now=now, ttl=ttl)
 
 
-def test_a_fresh_entry_is_found_and_a_stale_one_is_dropped():
+@pytest.fixture
+def versions(tmp_path):
+    return Versions(tmp_path / "edge-versions")
+
+
+def test_a_fresh_entry_is_found_and_a_stale_one_is_dropped(versions):
     store = PageStore(max_entries=10, max_bytes=10**6)
-    store.put("a", entry(generation=1))
-    assert store.get("a", 1, now=1.0) is not None
-    assert store.get("a", 2, now=1.0) is None
-    assert len(store) == 0, "an entry of an older generation is dropped, not kept around"
-    assert store.bytes == 0
+    store.put("a", entry(keys=["page-1"]))
+    store.put("b", entry(keys=["page-2"]))
+    assert store.get("a", versions, now=1.0) is not None
+    versions.invalidate(["page-1"])
+    assert store.get("a", versions, now=1.0) is None
+    assert store.get("b", versions, now=1.0) is not None
+    assert len(store) == 1, "a stale entry is dropped, not kept around"
+    assert store.bytes == entry().size
 
 
-def test_an_entry_expires_after_its_ttl():
+def test_an_entry_expires_after_its_ttl(versions):
     store = PageStore(max_entries=10, max_bytes=10**6)
     store.put("a", entry(now=100.0, ttl=300))
-    assert store.get("a", 1, now=399.0) is not None
-    assert store.get("a", 1, now=400.0) is None
+    assert store.get("a", versions, now=399.0) is not None
+    assert store.get("a", versions, now=400.0) is None
 
 
-def test_the_least_recently_used_entry_goes_first():
+def test_the_least_recently_used_entry_goes_first(versions):
     store = PageStore(max_entries=2, max_bytes=10**6)
     store.put("a", entry())
     store.put("b", entry())
-    store.get("a", 1, now=0.0)
+    store.get("a", versions, now=0.0)
     store.put("c", entry())
-    assert store.get("b", 1, now=0.0) is None
-    assert store.get("a", 1, now=0.0) is not None
-    assert store.get("c", 1, now=0.0) is not None
+    assert store.get("b", versions, now=0.0) is None
+    assert store.get("a", versions, now=0.0) is not None
+    assert store.get("c", versions, now=0.0) is not None
 
 
-def test_the_byte_budget_is_kept():
+def test_the_byte_budget_is_kept(versions):
     size = 1000 + ENTRY_OVERHEAD
     store = PageStore(max_entries=100, max_bytes=size * 8)
     for index in range(20):
         store.put(index, entry(body=b"%04d" % index * 250, headers=[]))
     assert store.bytes <= store.max_bytes
     assert len(store) == 8
-    assert store.get(19, 1, now=0.0) is not None
-    assert store.get(11, 1, now=0.0) is None
+    assert store.get(19, versions, now=0.0) is not None
+    assert store.get(11, versions, now=0.0) is None
 
 
 def test_an_entry_larger_than_an_eighth_of_the_budget_is_not_kept():

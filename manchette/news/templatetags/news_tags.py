@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.images.models import Picture
 
+from manchette.edge import fragments
 from manchette.news import richtext, slots
 from manchette.news.context import section_index
 from manchette.news.models import CARD_RENDITIONS, HERO_RENDITIONS
@@ -72,6 +73,9 @@ def slot(context, name):
     """Every part other apps registered for slot NAME (news/slots.py), rendered with the page's context."""
     html = []
     for part in slots.parts(name):
+        if part.fragment is not None:
+            html.append(fragments.include(context.get("request"), part.fragment))
+            continue
         template = context.template.engine.get_template(part.template)
         with context.push(part.context(context) if part.context else {}):
             html.append(template.render(context))

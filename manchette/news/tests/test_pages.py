@@ -66,10 +66,14 @@ def test_publication_dates_are_long_french_dates_in_brussels_time(client, home):
 
 
 def test_empty_blocks_are_absent(client, home):
-    ArticleFactory(parent=SectionFactory(slug="seule"), slug="solo")
-    main = str(soup(client.get("/seule/solo/")).select_one("main"))
-    for absent in ("Sur le même sujet", "Aussi en", "Le meilleur de l’actu", 'class="hero"', 'class="tags"'):
+    solo = ArticleFactory(parent=SectionFactory(slug="seule"), slug="solo")
+    page = soup(client.get("/seule/solo/"))
+    main = str(page.select_one("main"))
+    for absent in ("Sur le même sujet", "Le meilleur de l’actu", 'class="hero"', 'class="tags"'):
         assert absent not in main
+    # « Aussi en » is shared by the section's articles: it holds this one alone, which the page's rule hides.
+    assert [li["data-page"] for li in page.select(".also-in li")] == [str(solo.pk)]
+    assert f'.block:has(li[data-page="{solo.pk}"]:only-child){{display:none!important}}' in str(page.select_one("head style"))
 
 
 def test_drafts_and_unpublished_articles_are_404_and_listed_nowhere(client, newsroom):
