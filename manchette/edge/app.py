@@ -23,7 +23,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 
 from . import fragments, invalidation, personal
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
-from .store import Entry, PageStore
+from .store import Entry, PageStore, deflate, gzip_of
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 STORED_STATUSES = frozenset({200, 404})
@@ -117,7 +117,9 @@ class EdgeCache:
         entry = self.fresh(read.key)
         if entry is None:
             return None
-        if entry.not_modified(read.gzip, read.none_match, read.modified_since):
+        if (read.none_match is not None or read.modified_since is not None) and entry.not_modified(
+            read.gzip, read.none_match, read.modified_since
+        ):
             return entry.wire_not_modified(read.gzip, HIT, server_headers)
         return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
 
@@ -214,6 +216,7 @@ class EdgeCache:
     async def _assemble(self, scope, key, shell, *, keep=True):
         """The page SHELL stands for, its markers replaced by the blocks they name; stored when all came."""
         body = []
+        runs = []
         parts = list(shell.parts)
         keys = set(shell.keys(self.keys_header))
         expires_at = shell.expires_at
@@ -221,12 +224,15 @@ class EdgeCache:
         for index, piece in enumerate(shell.pieces):
             if index % 2 == 0:
                 body.append(piece)
+                runs.append(shell.deflated[index])
                 continue
             block = await self._fragment(scope, piece.decode("ascii"))
             if block is None:
                 complete = False
                 continue
             body.append(block.plain[1])
+            # A block a reader fetched by its own URL was kept as a page: no deflated copy.
+            runs.append(block.deflated if block.deflated is not None else deflate(block.plain[1]))
             parts.extend(block.parts)
             keys.update(block.keys(self.keys_header))
             expires_at = min(expires_at, block.expires_at)
@@ -235,7 +241,11 @@ class EdgeCache:
             for name, value in shell.plain[0]
         ]
         now = time.monotonic()
-        entry = Entry.build(shell.status, headers, b"".join(body), parts=tuple(parts), now=now, ttl=max(expires_at - now, 0))
+        body = b"".join(body)
+        entry = Entry.build(
+            shell.status, headers, body, parts=tuple(parts), now=now, ttl=max(expires_at - now, 0),
+            compressed=gzip_of(runs, body),
+        )
         if complete and keep:
             self.store.put(key, entry)
         return entry

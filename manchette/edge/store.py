@@ -5,7 +5,9 @@ import email.utils
 import gzip
 import hashlib
 import http
+import struct
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -37,16 +39,28 @@ class Entry:
     last_modified: datetime.datetime | None = None
     # A page with markers where blocks go (fragments.py): text, block path, text, … Never sent as it is.
     pieces: list | None = None
+    # Raw deflate of each text piece of a page with markers, or of a block's body: assembling a page then
+    # costs no compression (see gzip_of()).
+    deflated: list | bytes | None = None
     # The clock value at which every part was last seen fresh: a hit reads the clock only.
     checked: int = -1
     # Status line and header lines of each variant, serialised once for the server's fast path (see wire()).
     heads: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, status, headers, body, *, parts, now, ttl, pieces=None, compress=True):
+    def build(cls, status, headers, body, *, parts, now, ttl, pieces=None, compress=True, compressed=None):
+        """COMPRESS=False: a block, kept deflated for assembling; COMPRESSED: a gzip copy already made."""
         kept = [(name.lower(), value) for name, value in headers if name.lower() not in DROPPED_HEADERS]
         tag = b'"%s"' % hashlib.blake2b(body, digest_size=12).hexdigest().encode()
-        compressed = _compressed(kept, body) if compress and pieces is None else None
+        deflated = None
+        if pieces is not None:
+            deflated = [deflate(piece) if index % 2 == 0 else None for index, piece in enumerate(pieces)]
+        elif not compress:
+            deflated = deflate(body)
+        elif compressed is None:
+            compressed = _compressed(kept, body)
+        elif not _compressible(kept, body) or len(compressed) >= len(body):
+            compressed = None
         gzipped = None
         if compressed is not None:
             kept = _vary_on_encoding(kept)
@@ -61,6 +75,7 @@ class Entry:
             size=len(body) + len(compressed or b"") + ENTRY_OVERHEAD,
             last_modified=_last_modified(kept),
             pieces=pieces,
+            deflated=deflated,
         )
 
     def variant(self, accepts_gzip):
@@ -145,12 +160,34 @@ def _length(body):
     return (b"content-length", str(len(body)).encode())
 
 
-def _compressed(headers, body):
+def _compressible(headers, body):
     content_type = next((value for name, value in headers if name == b"content-type"), b"")
-    if len(body) < MIN_GZIP_SIZE or not content_type.lower().startswith(COMPRESSIBLE_TYPES):
+    return len(body) >= MIN_GZIP_SIZE and content_type.lower().startswith(COMPRESSIBLE_TYPES)
+
+
+def _compressed(headers, body):
+    if not _compressible(headers, body):
         return None
     compressed = gzip.compress(body, GZIP_LEVEL, mtime=0)
     return compressed if len(compressed) < len(body) else None
+
+
+def deflate(data):
+    """DATA as raw deflate blocks ending on a byte boundary, not final: such runs can be put end to end."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+# An empty final block (BFINAL set, fixed Huffman codes): what ends a deflate stream.
+FINAL_BLOCK = b"\x03\x00"
+
+
+def gzip_of(deflated_runs, body):
+    """The gzip file of BODY from DEFLATED_RUNS (deflate() of its parts, in order), as pigz and Varnish's
+    ESI do: no compression at all, only the checksum of BODY."""
+    trailer = struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)
+    return b"".join((GZIP_HEADER, *deflated_runs, FINAL_BLOCK, trailer))
 
 
 def _vary_on_encoding(headers):
@@ -180,7 +217,8 @@ class PageStore:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.expires_at <= now or not entry.fresh(versions):
+        # The clock unchanged since the entry was last checked: nothing it shows can have changed.
+        if entry.expires_at <= now or (entry.checked != versions.current() and not entry.fresh(versions)):
             self.discard(key)
             return None
         self._entries.move_to_end(key)

@@ -19,6 +19,7 @@ from pathlib import Path
 from .generation import locked
 
 SLOT = struct.Struct("<Q")
+_unpack = SLOT.unpack_from
 NODE_ID_SIZE = 16
 # Clock, floor, node id; then the slots.
 CLOCK_AT, FLOOR_AT, NODE_AT = 0, 8, 16
@@ -44,7 +45,7 @@ class Versions:
         return HEADER_SIZE + self.slots * SLOT.size
 
     def current(self):
-        return SLOT.unpack_from(self._map or self._open(), CLOCK_AT)[0]
+        return _unpack(self._map or self._open(), CLOCK_AT)[0]
 
     def fresh(self, born, slots):
         """Whether an entry rendered at BORN and showing what SLOTS stand for is still up to date."""

@@ -330,6 +330,9 @@ def test_the_gzip_copy_has_its_own_etag(edge):
     assert get(app, headers=[(b"accept-encoding", b"gzip"), (b"if-none-match", zipped)]).status == 304
 
 
+PARAGRAPHS = b"<p>Les \xc3\xa9lus ont longuement d\xc3\xa9battu du projet.</p>" * 30
+
+
 class Site:
     """A page showing two blocks the edge puts in place, each with its own keys; counts the renders of each."""
 
@@ -351,7 +354,7 @@ class Site:
             body, keys, extra = b"<ol><li>Depeche</li></ol>", b"list-filinfo", []
         else:
             blocks = self.marker(b"/_fragments/une/") + self.marker(b"/_fragments/fil-info/") if edge_asks else b"[blocs]"
-            body, keys, extra = b"<main>Article " + path.encode() + b"</main>" + blocks, b"page-" + path.encode().strip(b"/"), []
+            body, keys, extra = b"<main>Article " + path.encode() + PARAGRAPHS + b"</main>" + blocks, b"page-" + path.encode().strip(b"/"), []
             if edge_asks:
                 extra = [(b"X-Manchette-Fragments", b"1")]
         headers = [*SHARED[:3], (b"Surrogate-Key", keys), *extra, (b"Content-Length", str(len(body)).encode())]
@@ -363,11 +366,23 @@ def test_blocks_many_pages_share_are_rendered_once_and_put_in_place(edge, versio
     site = Site()
     app = edge(site)
     first = get(app, "/a/")
-    assert first.body == b"<main>Article /a/</main><ul><li>Premier titre</li></ul><ol><li>Depeche</li></ol>"
+    assert first.body == b"<main>Article /a/" + PARAGRAPHS + b"</main><ul><li>Premier titre</li></ul><ol><li>Depeche</li></ol>"
     assert set(first.headers[b"surrogate-key"].split()) == {b"page-a", b"list-news.frontpagelead", b"list-filinfo"}
     assert b"x-manchette-fragments" not in first.headers
     get(app, "/b/")
     assert site.renders == {"/a/": 1, "/_fragments/une/": 1, "/_fragments/fil-info/": 1, "/b/": 1}
+    zipped = get(app, "/a/", headers=[(b"accept-encoding", b"gzip")])
+    assert zipped.headers[b"content-encoding"] == b"gzip" and gzip.decompress(zipped.body) == first.body
+    # A reader may ask for a block by its URL: it is kept as a page, and pages still put it in place.
+    assert get(app, "/_fragments/une/", headers=[(b"accept-encoding", b"gzip")]).body
+    site.headlines = b"<ul><li>Premier titre</li></ul>" * 30
+    versions.invalidate(["list-news.frontpagelead"])
+    get(app, "/_fragments/une/", headers=[(b"accept-encoding", b"gzip")])
+    assert gzip.decompress(get(app, "/b/", headers=[(b"accept-encoding", b"gzip")]).body).count(b"Premier titre") == 30
+    site.headlines = b"<ul><li>Premier titre</li></ul>"
+    versions.invalidate(["list-news.frontpagelead"])
+    get(app, "/a/"), get(app, "/b/")
+    site.renders = {"/a/": 1, "/_fragments/une/": 1, "/_fragments/fil-info/": 1, "/b/": 1}
     assert get(app, "/a/").cache == get(app, "/b/").cache == b"HIT"
 
     site.headlines = b"<ul><li>Nouveau titre</li></ul>"

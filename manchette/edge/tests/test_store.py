@@ -91,3 +91,16 @@ def test_small_or_binary_bodies_have_no_gzip_copy():
     jpeg = entry(body=b"\xff\xd8" * 1000, headers=[(b"Content-Type", b"image/jpeg")])
     assert jpeg.gzipped is None
     assert jpeg.variant(True)[1] == b"\xff\xd8" * 1000
+
+
+def test_a_gzip_file_put_together_from_deflated_parts_reads_back_whole():
+    import zlib
+
+    from manchette.edge.store import deflate, gzip_of
+
+    parts = [b"<main>" + b"Le conseil communal adopte le budget. " * 40, b"", "<ol><li>Dépêche</li></ol>".encode(), b"</main>" * 100]
+    body = b"".join(parts)
+    assembled = gzip_of([deflate(part) for part in parts], body)
+    assert gzip.decompress(assembled) == body
+    assert zlib.decompress(assembled, wbits=31) == body
+    assert len(assembled) < len(body)
