@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
 from . import fragments, invalidation, personal
+from .machine import MachineRenders
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore, deflate, gzip_of
 
@@ -38,6 +39,9 @@ MISS = b"MISS"
 ASSEMBLED = b"ASSEMBLED"
 # How many URLs the edge remembers as answering each reader differently.
 PERSONAL_URLS = 10_000
+# While another process of the machine renders a page (machine.py): how often to look, and for how long.
+MACHINE_POLL_SECONDS = 0.005
+MACHINE_WAIT_SECONDS = 10
 
 
 class Read:
@@ -54,10 +58,11 @@ class Read:
 
 
 class EdgeCache:
-    def __init__(self, app, *, store=None, versions=None, bus=None):
+    def __init__(self, app, *, store=None, versions=None, bus=None, machine=None):
         self.app = app
         self.store = store or PageStore(settings.EDGE_CACHE_ENTRIES, settings.EDGE_CACHE_BYTES)
         self.versions = versions or invalidation.versions()
+        self.machine = machine or MachineRenders(self.versions.path.parent / "edge-renders")
         self.bus = invalidation.bus() if versions is None else bus
         self.default_ttl = settings.EDGE_CACHE_MAX_AGE
         self.keys_header = settings.EDGE_KEYS_HEADER.lower().encode()
@@ -177,21 +182,22 @@ class EdgeCache:
             keep = self.versions.fresh(born, slots)
             if entry.pieces is not None:
                 if keep:
-                    self.store.put((*read.key, b"shell"), entry)
+                    self._keep((*read.key, b"shell"), entry)
                 entry = await self._assemble(scope, read.key, entry, keep=keep)
             elif keep:
-                self.store.put(read.key, entry)
+                self._keep(read.key, entry)
             if rendering is not None:
                 rendering.set_result(entry)
             return entry
 
+        lock = None
         try:
-            shell = self.fresh((*read.key, b"shell"))
-            if shell is not None:
-                entry = await self._assemble(scope, read.key, shell)
+            found, lock = await self._machine_turn(read.key, lambda: self._page_on_machine(scope, read.key))
+            if found is not None:
+                entry, label = found
                 if rendering is not None:
                     rendering.set_result(entry)
-                return await send_entry(send, entry, read, False, ASSEMBLED)
+                return await send_entry(send, entry, read, False, label)
             capture = Capture(send, keep, read, self.store.max_entry_bytes, self.default_ttl, personal_retry=read.reader)
             await self.app(self._for_everyone(scope), body_then(receive), capture.send)
             if capture.personal:
@@ -202,10 +208,49 @@ class EdgeCache:
                 self._personal[read.key] = time.monotonic() + self.default_ttl
                 await self.app(scope, body_then(receive), without_internal_headers(send))
         finally:
+            self.machine.unlock(lock)
             if rendering is not None:
                 del self._rendering[read.key, born]
                 if not rendering.done():
                     rendering.set_result(None)
+
+    def _keep(self, key, entry):
+        self.store.put(key, entry)
+        self.machine.save(key, entry)
+
+    def _from_machine(self, key):
+        """A fresh entry for KEY that this process holds, or another process of the machine rendered."""
+        entry = self.fresh(key)
+        if entry is None:
+            entry = self.machine.load(key)
+            if entry is None or entry.expires_at <= time.monotonic() or not entry.fresh(self.versions):
+                return None
+            self.store.put(key, entry)
+        return entry
+
+    async def _page_on_machine(self, scope, key):
+        """(entry, X-Cache label) of a page the machine holds, whole or as a page to put blocks in; or None."""
+        shell = self._from_machine((*key, b"shell"))
+        if shell is not None:
+            return await self._assemble(scope, key, shell), ASSEMBLED
+        entry = self._from_machine(key)
+        return None if entry is None else (entry, HIT)
+
+    async def _machine_turn(self, key, find):
+        """(what FIND() found, None) if the machine has it or another process renders it in time; (None, lock)
+        when this process must render it, holding the machine's lock for KEY (None after too long a wait)."""
+        lock = None
+        deadline = time.monotonic() + MACHINE_WAIT_SECONDS
+        while True:
+            found = await find()
+            if found is not None:
+                self.machine.unlock(lock)
+                return found, None
+            if lock is not None or time.monotonic() >= deadline:
+                return None, lock
+            lock = self.machine.try_lock(key)
+            if lock is None:
+                await asyncio.sleep(MACHINE_POLL_SECONDS)
 
     def _slots(self, headers):
         for name, value in headers:
@@ -259,7 +304,16 @@ class EdgeCache:
         if (key, born) in self._rendering:
             return await asyncio.shield(self._rendering[key, born])
         rendering = self._rendering[key, born] = asyncio.get_running_loop().create_future()
+        lock = None
+
+        async def on_machine():
+            return self._from_machine(key)
+
         try:
+            entry, lock = await self._machine_turn(key, on_machine)
+            if entry is not None:
+                rendering.set_result(entry)
+                return entry
             answer = Collected()
             block_scope = {
                 **scope, "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
@@ -275,10 +329,11 @@ class EdgeCache:
                     compress=False,
                 )
                 if self.versions.fresh(born, slots):
-                    self.store.put(key, entry)
+                    self._keep(key, entry)
             rendering.set_result(entry)
             return entry
         finally:
+            self.machine.unlock(lock)
             del self._rendering[key, born]
             if not rendering.done():
                 rendering.set_result(None)

@@ -7,6 +7,7 @@ import pytest
 
 from manchette.edge import fragments
 from manchette.edge.app import EdgeCache
+from manchette.edge.machine import MachineRenders
 from manchette.edge.store import PageStore
 from manchette.edge.versions import Versions
 
@@ -64,9 +65,12 @@ def versions(tmp_path):
 
 
 @pytest.fixture
-def edge(versions):
+def edge(versions, tmp_path):
+    """make(app): an edge in front of APP, as in one server process; several share this machine's files."""
+
     def make(app, **store):
-        return EdgeCache(app, store=PageStore(store.get("entries", 100), store.get("bytes", 10**7)), versions=versions)
+        store = PageStore(store.get("entries", 100), store.get("bytes", 10**7))
+        return EdgeCache(app, store=store, versions=versions, machine=MachineRenders(tmp_path / "edge-renders"))
 
     return make
 
@@ -403,3 +407,35 @@ def test_a_reader_cannot_ask_django_for_markers(edge):
     app = edge(site)
     forged = get(app, "/c/", headers=[(fragments.EDGE_HEADER.encode(), b"devine")])
     assert b"<!--edge:" not in forged.body
+
+
+def test_a_page_is_rendered_once_per_machine_not_once_per_process(edge):
+    newsroom = Newsroom(delay=0.05)
+    first_process, second_process = edge(newsroom), edge(newsroom)
+
+    async def both():
+        return await asyncio.gather(call(first_process), call(second_process))
+
+    answers = asyncio.run(both())
+    assert newsroom.renders == 1, "the second process waited for the first one's render"
+    assert sorted(a.cache for a in answers) == [b"HIT", b"MISS"] and answers[0].body == answers[1].body == PAGE
+    assert get(second_process).cache == b"HIT"
+
+
+def test_a_render_from_another_process_is_checked_like_any_other(edge, versions):
+    newsroom = Newsroom()
+    first_process, second_process = edge(newsroom), edge(newsroom)
+    get(first_process)
+    versions.invalidate(["page-7"])
+    assert get(second_process).cache == b"MISS", "the machine's copy shows what changed"
+    assert get(first_process).cache == b"HIT", "and the new render serves the other process"
+    assert newsroom.renders == 2
+
+
+def test_pages_and_blocks_rendered_in_one_process_are_put_together_in_another(edge):
+    site = Site()
+    first_process, second_process = edge(site), edge(site)
+    get(first_process, "/a/")
+    answer = get(second_process, "/a/")
+    assert answer.cache == b"ASSEMBLED" and b"Premier titre" in answer.body
+    assert site.renders == {"/a/": 1, "/_fragments/une/": 1, "/_fragments/fil-info/": 1}
