@@ -40,9 +40,12 @@ def prepare():
 
 def serve(argv):
     import argparse
+    import secrets
 
     import uvicorn
     from django.conf import settings
+
+    from manchette.edge import machine
 
     parser = argparse.ArgumentParser(prog="manchette serve", description="Sert le site avec uvicorn (ASGI).")
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -54,6 +57,9 @@ def serve(argv):
         _data_dirs()
     else:
         prepare()
+    # The workers of this run share their renders (edge/machine.py); no other run, older code included, does.
+    os.environ[machine.RUN_VARIABLE] = run = f"run-{secrets.token_hex(6)}"
+    machine.forget_old_runs(settings.DATA_DIR, keep=run)
     uvicorn.run(
         "manchette.asgi:application",
         host=args.host, port=args.port, workers=args.workers,

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
 from . import fragments, invalidation, personal
-from .machine import MachineRenders
+from .machine import MachineRenders, folder
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore, deflate, gzip_of
 
@@ -62,7 +62,7 @@ class EdgeCache:
         self.app = app
         self.store = store or PageStore(settings.EDGE_CACHE_ENTRIES, settings.EDGE_CACHE_BYTES)
         self.versions = versions or invalidation.versions()
-        self.machine = machine or MachineRenders(self.versions.path.parent / "edge-renders")
+        self.machine = machine or MachineRenders(folder(self.versions.path.parent))
         self.bus = invalidation.bus() if versions is None else bus
         self.default_ttl = settings.EDGE_CACHE_MAX_AGE
         self.keys_header = settings.EDGE_KEYS_HEADER.lower().encode()
