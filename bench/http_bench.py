@@ -6,7 +6,8 @@ Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_ht
 It prepares the demo newspaper (migrate, setup_newsroom, load_demo) in a temporary data dir, starts the
 production server (`manchette serve`, uvicorn) and nginx (a copy of each measured page's HTML as a static
 file), then runs wrk against the newest article, its section and the front page: from nginx, for an
-anonymous reader (answered by the edge cache) and for a logged-in reader (rendered by Django). As a second
+anonymous reader and a logged-in reader (both answered by the edge cache: the reader gets the shared page),
+and for a member of staff (their staff cookie sends them to Django, which renders each time). As a second
 reference, a bare ASGI application (bare_asgi.py) serves the article's bytes and headers under uvicorn's
 ordinary protocol: the ceiling of anything that goes through an ASGI request cycle on this machine.
 Results go to bench/results/http-bench.json and .png; a Markdown table is printed.
@@ -229,7 +230,8 @@ KINDS = {
     "asgi": "application ASGI minimale",
     "cache": "anonyme (cache)",
     "cache-gzip": "anonyme, gzip (cache)",
-    "django": "connecté (Django)",
+    "reader": "lecteur connecté (cache)",
+    "django": "équipe connectée (Django)",
 }
 
 
@@ -239,9 +241,12 @@ def measure(args, work):
     with manchette(env, args, work) as base:
         pages = {page: base + urls[page] for page in PAGES}
         session = {"Cookie": f"sessionid={urls['session']}"}
+        # A staff cookie sends the same session to Django (edge/personal.py), as for an editor.
+        staff = {"Cookie": f"sessionid={urls['session']}; manchette_equipe=1"}
         for url in pages.values():
             check_cache(url, "HIT")
-            check_cache(url, None, session)
+            check_cache(url, "HIT", session)
+            check_cache(url, None, staff)
         fetched = {page: fetch(url) for page, url in pages.items()}
         article_headers, article = fetched["article"]
         with nginx({page: body for page, (_, body) in fetched.items()}, args, work) as static, \
@@ -250,7 +255,8 @@ def measure(args, work):
             targets.append(("article", "asgi", bare, {}))
             targets += [(page, "cache", url, {}) for page, url in pages.items()]
             targets.append(("article", "cache-gzip", pages["article"], {"Accept-Encoding": "gzip"}))
-            targets += [(page, "django", url, session) for page, url in pages.items()]
+            targets += [(page, "reader", url, session) for page, url in pages.items()]
+            targets += [(page, "django", url, staff) for page, url in pages.items()]
             results = []
             for page, kind, url, headers in targets:
                 print(f"… {PAGES[page]}, {KINDS[kind]}", file=sys.stderr, flush=True)

@@ -186,6 +186,10 @@ def test_a_conditional_request_gets_a_304_from_a_real_server(article, serve):
     for path in ("/rss/", "/sitemap.xml", "/fil-info/ninjs.json"):
         tag = Answer(server + path).headers["ETag"]
         assert Answer(server + path, headers={"If-None-Match": tag}).status == 304, path
+    # Feeds say when their newest item was published: a reader may ask by date.
+    modified = Answer(server + "/rss/").headers["Last-Modified"]
+    assert Answer(server + "/rss/", headers={"If-Modified-Since": modified}).status == 304
+    assert Answer(server + "/rss/", headers={"If-Modified-Since": "Thu, 01 Jan 2015 00:00:00 GMT"}).status == 200
 
 
 def wait_for_listeners(url, count):
