@@ -294,7 +294,7 @@ def plot(report, path):
     results = report["results"]
     names = [label(r) for r in results]
     figure, (rates, tails) = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
-    palette = {"nginx": "#888888", "asgi": "#5b7fa6", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "django": "#b5442b"}
+    palette = {"nginx": "#888888", "asgi": "#5b7fa6", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "reader": "#8a5fa6", "django": "#b5442b"}
     colors = [palette[r["kind"]] for r in results]
     for axis, key, title in ((rates, "requests_per_second", "requêtes par seconde"), (tails, "p99_ms", "latence p99 (ms)")):
         values = [r[key] for r in results]
