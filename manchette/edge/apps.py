@@ -6,6 +6,9 @@ class EdgeConfig(AppConfig):
     label = "edge"
 
     def ready(self):
-        from . import readers
+        from django.urls import register_converter
+
+        from . import converters, readers
 
         readers.connect()
+        register_converter(converters.DatabaseId, "id")

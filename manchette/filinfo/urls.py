@@ -8,5 +8,5 @@ urlpatterns = [
     path("fil-info/bloc/", views.block, name="block"),
     path("fil-info/rss/", feeds.RssFeed(), name="rss"),
     path("fil-info/atom/", feeds.AtomFeed(), name="atom"),
-    path("fil-info/<int:pk>/<slug:slug>/", views.dispatch_page, name="dispatch"),
+    path("fil-info/<id:pk>/<slug:slug>/", views.dispatch_page, name="dispatch"),
 ]

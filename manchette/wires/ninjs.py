@@ -239,6 +239,9 @@ def read_version(data):
     return version
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
 def read_datetime(data, field, required=False):
     value = data.get(field)
     if value is None:
@@ -254,9 +257,13 @@ def read_datetime(data, field, required=False):
     if moment.tzinfo is None:
         raise NinjsError(field, "date invalide : fuseau horaire manquant (par exemple Z ou +01:00)")
     try:
-        return moment.astimezone(datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
     except OverflowError:
         raise NinjsError(field, "date hors limites") from None
+    # Further out, converting to local time, scheduling or storing it overflows somewhere.
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise NinjsError(field, f"date hors limites (entre {EARLIEST_YEAR} et {LATEST_YEAR})")
+    return moment
 
 
 def read_urgency(data):

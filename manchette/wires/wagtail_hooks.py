@@ -133,7 +133,7 @@ class WireSourceViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("token/<int:pk>/", self.construct_view(TokenView), name="token"),
+            path("token/<id:pk>/", self.construct_view(TokenView), name="token"),
         ]
 
 

@@ -3,6 +3,7 @@
 import datetime
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.templatetags.static import static
@@ -125,3 +126,8 @@ def test_a_link_to_an_unpublished_article_is_not_shown(client, published_article
     article.unpublish()
     page = soup(client.get(dispatch.get_absolute_url()))
     assert page.select_one(".dispatch__article") is None
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775808", "999999999999999999", "0"])
+def test_a_dispatch_number_out_of_range_is_a_404(client, home, number):
+    assert client.get(f"/fil-info/{number}/depeche/").status_code == 404

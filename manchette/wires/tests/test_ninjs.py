@@ -128,6 +128,8 @@ def base_item(**changes):
         ({"versionCreated": None}, "versionCreated", "champ obligatoire manquant"),
         ({"versionCreated": 20250318}, "versionCreated", "date invalide"),
         ({"versionCreated": "0001-01-01T00:00:00+01:00"}, "versionCreated", "date hors limites"),
+        ({"embargoedUntil": "9999-12-31T23:59:59Z"}, "embargoedUntil", "date hors limites"),
+        ({"firstCreated": "1066-10-14T09:00:00Z"}, "firstCreated", "date hors limites"),
         ({"firstCreated": "demain"}, "firstCreated", "date invalide"),
         ({"pubStatus": "published"}, "pubStatus", "valeur inconnue"),
         ({"urgency": True}, "urgency", "de 1 à 9"),
