@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "manchette.edge.middleware.CacheHeadersMiddleware",
+    "manchette.news.visibility.VisibilityMiddleware",
     # Below the cache headers: a cookie it sets makes the answer private.
     "manchette.edge.personal.PersonalCookiesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -30,8 +30,11 @@ def entry_key(item):
 
 
 def show(item):
-    """Adds a live article or dispatch to the feed, or updates it there; withdraws it if it is not live."""
-    if not item.live:
+    """Adds an article or dispatch readers may see to the feed, or updates it there; withdraws it otherwise."""
+    from manchette.news.models import Article
+    from manchette.news.visibility import is_visible
+
+    if not (is_visible(item) if isinstance(item, Article) else item.live):
         return withdraw(entry_key(item))
     with transaction.atomic():
         fields = entry_fields(item)
@@ -123,6 +126,7 @@ def rebuild():
         FeedEntry.objects.bulk_create(
             (FeedEntry(key=key, **fields) for key, fields in wanted.items() if key not in existing), batch_size=2000
         )
+        readers.changed([LIST_KEY])
     return len(wanted)
 
 

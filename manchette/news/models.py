@@ -22,6 +22,7 @@ from wagtail.url_routing import RouteResult
 from manchette.edge import keys
 
 from . import richtext
+from .visibility import expired, under_unpublished
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
 # Every rendition a template shows, so lists can prefetch exactly these; fill- respects the focal point.
@@ -108,8 +109,10 @@ class ArticleTag(TaggedItemBase):
 
 
 def visible_articles():
-    """Articles a reader may see: published and live. The only gate every list goes through."""
-    return Article.objects.live().order_by("-first_published_at", "-pk")
+    """Articles a reader may see (visibility.py). The only gate every list goes through."""
+    from .visibility import shown
+
+    return shown(Article.objects.all()).order_by("-first_published_at", "-pk")
 
 
 def with_cards(queryset):
@@ -205,10 +208,14 @@ class HomePage(Page):
             url_path = self.url_path + "/".join(path_components) + "/"
             article = Article.objects.filter(url_path=url_path).select_related("hero_image").first()
             if article is not None:
-                if not article.live:
+                if not article.live or under_unpublished(article) or expired(article):
                     raise Http404
                 return RouteResult(article)
-        return super().route(request, path_components)
+        result = super().route(request, path_components)
+        # Wagtail routes through a section that is not live to the pages under it.
+        if under_unpublished(result.page):
+            raise Http404
+        return result
 
     def get_context(self, request, *args, **kwargs):
         from .context import front_page

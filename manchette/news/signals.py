@@ -8,7 +8,7 @@ from django.conf import settings
 from taggit.models import Tag
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from manchette.edge import fragments, keys, readers
@@ -53,6 +53,8 @@ def register():
     readers.watch(Redirect, keys=redirect_keys)
     # A site's name, host or root page: everything it serves may change.
     readers.watch(Site, keys=lambda site: readers.EVERYTHING)
+    # A page restricted or opened again leaves or enters every list above it (visibility.py).
+    readers.watch(PageViewRestriction, keys=lambda restriction: readers.EVERYTHING)
     readers.watch_pages(Article, lists=article_lists)
     fragments.register("une", context.headlines_block)
     fragments.register("meilleur", context.best_of_block)

@@ -130,7 +130,8 @@ def count_queries(client, url):
 def test_article_page_query_count_is_fixed(client, newsroom):
     url = "/monde/etats-unis/debat/"
     baseline = count_queries(client, url)
-    assert len(baseline) <= 15
+    # 15, and the two reads of what readers may not see (restricted pages, unpublished sections), once per request.
+    assert len(baseline) <= 17
 
     article = newsroom["article"]
     article.tags.add("campagne", "sondages", "débat", "télévision")
