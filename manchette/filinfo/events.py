@@ -22,7 +22,7 @@ TOPIC = "filinfo"
 # Carried by every page that lists the fil info (its page, its block, its feeds): each change invalidates it.
 LIST_KEY = keys.list_of("filinfo")
 UPSERT = "upsert"
-REMOVE = "remove"
+REMOVE = log.REMOVE
 
 
 def entry_key(item):

@@ -43,25 +43,34 @@ logger = logging.getLogger(__name__)
 class Memory:
     """One topic's latest events in this process, and the streams following it."""
 
-    __slots__ = ("floor", "frames", "ids", "limit", "streams", "used")
+    __slots__ = ("floor", "frames", "ids", "keys", "limit", "streams", "used")
 
     def __init__(self, limit):
-        self.ids = []  # ascending, beside their encoded frames
+        self.ids = []  # ascending, beside their encoded frames and the keys they are about
         self.frames = []
+        self.keys = []
         self.floor = 0  # every event of the topic up to this id may be missing from memory
         self.limit = limit
         self.streams = set()
         self.used = time.monotonic()
 
-    def keep(self, event_id, frame):
+    def keep(self, event_id, frame, key, action):
+        if action == log.REMOVE:
+            # What was withdrawn is not replayed to anyone (the log forgets it too, log.append).
+            kept = [index for index, kept_key in enumerate(self.keys) if kept_key != key]
+            self.ids = [self.ids[index] for index in kept]
+            self.frames = [self.frames[index] for index in kept]
+            self.keys = [self.keys[index] for index in kept]
         self.ids.append(event_id)
         self.frames.append(frame)
+        self.keys.append(key)
         self.keep_within_limit()
 
     def loaded(self, rows, floor, topic):
         """Puts the events read from the log (all older than those kept since) before those."""
         self.ids[:0] = [row[0] for row in rows]
-        self.frames[:0] = [sse.frame(event_id, topic, action, data) for event_id, action, data in rows]
+        self.frames[:0] = [sse.frame(event_id, topic, action, data) for event_id, _, action, data in rows]
+        self.keys[:0] = [row[1] for row in rows]
         self.floor = floor
         self.keep_within_limit()
 
@@ -69,7 +78,7 @@ class Memory:
         if len(self.ids) > self.limit:
             drop = len(self.ids) - self.limit
             self.floor = self.ids[drop - 1]
-            del self.ids[:drop], self.frames[:drop]
+            del self.ids[:drop], self.frames[:drop], self.keys[:drop]
 
     def after(self, last_id):
         """(ids, frames) after LAST_ID, or None when some of them are no longer kept."""
@@ -184,12 +193,12 @@ class Hub:
     def _deliver(self, rows):
         """Keeps and sends a batch of new events: each stream gets one chunk, whatever its topics."""
         batch = []
-        for event_id, topic, action, data in rows:
+        for event_id, topic, key, action, data in rows:
             self.head = event_id
             memory = self.memories.get(topic)
             if memory is not None:  # no page here follows the other topics
                 frame = sse.frame(event_id, topic, action, data)
-                memory.keep(event_id, frame)
+                memory.keep(event_id, frame, key, action)
                 batch.append((topic, frame))
         if not batch:
             return

@@ -26,12 +26,19 @@ CHANNEL = "manchette:live"
 signal = Signal(COUNTER_FILE, CHANNEL)
 
 
+# The action that withdraws KEY from a topic: the events of KEY logged before it are withdrawn with it.
+REMOVE = "remove"
+
+
 def append(topic, key, action, data):
     """Logs an event in the caller's transaction; every server process reads it once that commits."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
     event = Event.objects.create(topic=topic, key=key, action=action, data=json.dumps(data, ensure_ascii=False))
+    if action == REMOVE:
+        # Whoever replays the topic from before (?depuis=, Last-Event-ID) must not get back what was withdrawn.
+        Event.objects.filter(topic=topic, key=key, id__lt=event.id).exclude(action=REMOVE).update(action=REMOVE, data=event.data)
     transaction.on_commit(signal.send)
     return event
 
@@ -50,14 +57,14 @@ def head():
 def events_after(event_id, count):
     close_old_connections()
     rows = Event.objects.filter(id__gt=event_id).order_by("id")
-    return list(rows.values_list("id", "topic", "action", "data")[:count])
+    return list(rows.values_list("id", "topic", "key", "action", "data")[:count])
 
 
 def latest(topic, count, upto):
     """The last COUNT events of TOPIC up to id UPTO, oldest first, and the id below which some may be missing."""
     close_old_connections()
     events = Event.objects.filter(topic=topic, id__lte=upto).order_by("-id")
-    rows = list(events.values_list("id", "action", "data")[:count])
+    rows = list(events.values_list("id", "key", "action", "data")[:count])
     rows.reverse()
     if len(rows) < count:
         return rows, 0

@@ -326,13 +326,18 @@ def test_a_correction_replaces_the_item_and_a_withdrawal_removes_it(main_server,
     Dispatch.objects.get(pk=dispatch.pk).unpublish()
     expected = logged_after(since)
     reader.wait_for_ids([row[0] for row in expected])
-    assert received(reader) == expected
+    assert [row[0] for row in received(reader)] == [row[0] for row in expected]
     key = f"depeche-{dispatch.pk}"
     assert [(e.type, payload(e)["action"], payload(e)["data"]["key"]) for e in reader.events] == (
         [("filinfo", "upsert", key)] * 2 + [("filinfo", "remove", key)]
     )
     first, second = (payload(e)["data"]["block"] for e in reader.events[:2])
     assert "Incendie à Liège" in first and "Incendie maîtrisé à Liège" in second
+    # A reader who replays from before gets the withdrawal, never the withdrawn headline.
+    late = readers(main_server, f"?depuis={since}")
+    late.wait_for_ids([expected[-1][0]])
+    assert [payload(e)["action"] for e in late.events] == ["remove"]
+    assert not any("Incendie" in e.data for e in late.events)
 
 
 def test_a_reader_who_reconnects_gets_exactly_what_it_missed(main_server, readers, since):

@@ -20,7 +20,7 @@ def deliver(hub, *rows):
 
 
 def upsert(event_id, topic="filinfo"):
-    return (event_id, topic, "upsert", f'{{"key": "depeche-{event_id}"}}')
+    return (event_id, topic, f"depeche-{event_id}", "upsert", f'{{"key": "depeche-{event_id}"}}')
 
 
 @pytest.fixture
@@ -32,8 +32,20 @@ def hub():
     return hub
 
 
+def upsert_frame(event_id, topic="filinfo"):
+    event_id, topic, _, action, data = upsert(event_id, topic)
+    return frame(event_id, topic, action, data)
+
+
 def frames(first, last, topic="filinfo"):
-    return [frame(*upsert(i, topic)) for i in range(first, last + 1, 2)]
+    return [frame(i, topic, "upsert", upsert(i, topic)[4]) for i in range(first, last + 1, 2)]
+
+
+def test_a_withdrawn_item_is_not_replayed_from_memory(hub):
+    deliver(hub, (41, "filinfo", "depeche-5", "remove", '{"key": "depeche-5"}'))
+    ids, sent = hub.memories["filinfo"].after(0)
+    assert 5 not in ids and 41 in ids
+    assert not any(b"depeche-5" in chunk and b"upsert" in chunk for chunk in sent)
 
 
 FILINFO = frozenset({"filinfo"})
@@ -55,7 +67,7 @@ def test_a_reader_gets_what_came_after_its_id(hub):
 def test_no_id_or_a_future_id_gets_the_latest_events(hub):
     assert FRESH_REPLAY == 20
     assert hub.replay(FILINFO, None) == frames(1, 39)
-    deliver(hub, (41, "filinfo", "remove", '{"key": "depeche-1"}'))
+    deliver(hub, (41, "filinfo", "depeche-1", "remove", '{"key": "depeche-1"}'))
     latest = [*frames(3, 39), frame(41, "filinfo", "remove", '{"key": "depeche-1"}')]
     assert hub.replay(FILINFO, None) == hub.replay(FILINFO, 42) == hub.replay(FILINFO, 10**12) == latest
 
@@ -66,7 +78,7 @@ def test_a_reader_older_than_memory_is_told_to_reload():
     deliver(hub, *(upsert(event_id) for event_id in range(1, 6)))
     assert memory.ids == [3, 4, 5] and memory.floor == 2
     assert hub.replay(FILINFO, 1) == [reset("filinfo")]
-    assert hub.replay(FILINFO, 2) == [frame(*upsert(i)) for i in (3, 4, 5)]
+    assert hub.replay(FILINFO, 2) == [upsert_frame(i) for i in (3, 4, 5)]
 
 
 def test_an_empty_log_replays_nothing():
@@ -81,10 +93,10 @@ def test_two_topics_replay_in_log_order_and_reset_apart():
     follow(hub, "commentaires-1", 10)
     deliver(hub, upsert(1), upsert(2, "commentaires-1"), upsert(3), upsert(4), upsert(5, "commentaires-1"), upsert(6))
     both = frozenset({"filinfo", "commentaires-1"})
-    assert hub.replay(both, 1) == [frame(*upsert(i, t)) for i, t in (
+    assert hub.replay(both, 1) == [upsert_frame(i, t) for i, t in (
         (2, "commentaires-1"), (3, "filinfo"), (4, "filinfo"), (5, "commentaires-1"), (6, "filinfo"))]
     # The fil info keeps 3 events: a reader at 0 reloads that block, and gets the comments it missed.
-    assert hub.replay(both, 0) == [reset("filinfo"), frame(*upsert(2, "commentaires-1")), frame(*upsert(5, "commentaires-1"))]
+    assert hub.replay(both, 0) == [reset("filinfo"), upsert_frame(2, "commentaires-1"), upsert_frame(5, "commentaires-1")]
 
 
 def test_a_batch_reaches_each_stream_once_with_only_its_topics():
@@ -98,9 +110,9 @@ def test_a_batch_reaches_each_stream_once_with_only_its_topics():
     for stream in streams.values():
         hub._register(stream)
     deliver(hub, upsert(1), upsert(2, "commentaires-1"), upsert(3, "commentaires-2"), upsert(4))
-    assert streams["fil"].take() == frame(*upsert(1)) + frame(*upsert(4))
-    assert streams["page"].take() == frame(*upsert(1)) + frame(*upsert(2, "commentaires-1")) + frame(*upsert(4))
-    assert streams["other"].take() == frame(*upsert(3, "commentaires-2"))
+    assert streams["fil"].take() == upsert_frame(1) + upsert_frame(4)
+    assert streams["page"].take() == upsert_frame(1) + upsert_frame(2, "commentaires-1") + upsert_frame(4)
+    assert streams["other"].take() == upsert_frame(3, "commentaires-2")
     assert [stream.chunks for stream in streams.values()] == [[], [], []]
 
 
