@@ -99,6 +99,18 @@ TEMPLATES = [
 
 # Database: SQLite in WAL mode by default, anything dj-database-url reads otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# What every SQLite database needs beside a running server: WAL, writers that queue instead of failing.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=20000;"
+        "PRAGMA cache_size=-65536;"
+        "PRAGMA mmap_size=268435456;"
+    ),
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -108,23 +120,15 @@ if DATABASE_URL:
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
             "timeout": 20,
         }
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(DATA_DIR / "manchette.sqlite3")),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=20000;"
-                    "PRAGMA cache_size=-65536;"
-                    "PRAGMA mmap_size=268435456;"
-                ),
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(DATA_DIR / "test.sqlite3"))},
         }
     }
