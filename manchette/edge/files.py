@@ -27,6 +27,8 @@ from starlette.staticfiles import StaticFiles
 IMMUTABLE = "public, max-age=31536000, immutable"  # a hashed name: its content never changes
 SHORT = "public, max-age=300"  # a static file's own name: a deploy may change its content
 MEDIA_CACHE_CONTROL = (b"cache-control", b"public, max-age=86400")
+# An uploaded file is served as the type its name says, never as what a browser guesses from its bytes.
+NOSNIFF = (b"x-content-type-options", b"nosniff")
 COPIES = (".br", ".gz", ".zstd")  # what servestatic writes and serves (zstd only from Python 3.14)
 
 
@@ -78,6 +80,7 @@ class StaticFolder:
 
     def _cache_control(self, headers, path, url):
         headers["Cache-Control"] = IMMUTABLE if url[len(self.prefix):] in self._hashed_names() else SHORT
+        headers["X-Content-Type-Options"] = "nosniff"
 
     def _hashed_names(self):
         """The names collectstatic gave a hash, read again whenever a collectstatic has rewritten the manifest."""
@@ -107,7 +110,7 @@ class MediaFolder:
 
         async def send_with_cache_control(message):
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message["headers"], MEDIA_CACHE_CONTROL]}
+                message = {**message, "headers": [*message["headers"], MEDIA_CACHE_CONTROL, NOSNIFF]}
             await send(message)
 
         await response(inner, receive, send_with_cache_control)

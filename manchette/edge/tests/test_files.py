@@ -159,7 +159,7 @@ def test_a_hashed_name_is_cached_for_a_year_its_own_name_a_few_minutes(site, col
     _, manifest = collected
     for name in ("manchette/site.css", "filinfo/filinfo.css", "filinfo/live.js", "manchette/logo.png"):
         status, headers, _ = call(folders, f"/static/{manifest[name]}")
-        assert (status, headers["cache-control"]) == (200, YEAR)
+        assert (status, headers["cache-control"], headers["x-content-type-options"]) == (200, YEAR, "nosniff")
         # Still asked for by pages rendered before a deploy: its content may change with the next one.
         status, headers, _ = call(folders, f"/static/{name}", headers=[(b"accept-encoding", b"br")])
         assert (status, headers["cache-control"]) == (200, SHORT)
@@ -227,6 +227,7 @@ def test_a_media_file_appearing_while_the_site_runs_is_served_for_a_day(site, tm
     status, headers, body = call(folders, "/media/images/rendu.webp")
     assert status == 200 and body == b"RIFF..nouveau"
     assert headers["cache-control"] == "public, max-age=86400"
+    assert headers["x-content-type-options"] == "nosniff"
     assert "etag" in headers
 
 

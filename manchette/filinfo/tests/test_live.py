@@ -364,6 +364,7 @@ def test_depuis_replays_a_first_connection_from_the_page_cursor(main_server, rea
     reader.wait_for_ids([row[0] for row in expected])
     assert received(reader) == expected
     assert reader.response_headers["content-type"] == "text/event-stream; charset=utf-8"
+    assert reader.response_headers["x-content-type-options"] == "nosniff"
     assert reader.response_headers["cache-control"] == "no-store"
 
 
