@@ -200,41 +200,80 @@ def _vary_on_encoding(headers):
 
 
 class PageStore:
-    """Entries by key, least recently used first out, within a number of entries and of bytes."""
+    """Entries by key within a number of entries and of bytes, least recently used first out.
+
+    A page enters on probation, in a part of the store a quarter of its size, and joins the main part the
+    next time a reader asks for it: a flood of one-off URLs (unique query strings, a crawler) churns the
+    probation part only, and cannot push out the pages readers keep asking for."""
 
     def __init__(self, max_entries, max_bytes):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 8
+        self.max_new_entries = max(1, max_entries // 4)
+        self.max_new_bytes = max(self.max_entry_bytes, max_bytes // 4)
+        self.max_main_entries = max(1, max_entries - self.max_new_entries)
+        self.max_main_bytes = max(self.max_entry_bytes, max_bytes - self.max_new_bytes)
         self.bytes = 0
+        self.new_bytes = 0
         self._entries = OrderedDict()
+        self._new = OrderedDict()
 
     def __len__(self):
-        return len(self._entries)
+        return len(self._entries) + len(self._new)
+
+    def __contains__(self, key):
+        return key in self._entries or key in self._new
 
     def get(self, key, versions, now):
         """The fresh entry for KEY, or None; a stale one (something it shows changed, expired) is dropped."""
         entry = self._entries.get(key)
+        part = self._entries
         if entry is None:
-            return None
+            entry = self._new.get(key)
+            part = self._new
+            if entry is None:
+                return None
         # The clock unchanged since the entry was last checked: nothing it shows can have changed.
         if entry.expires_at <= now or (entry.checked != versions.current() and not entry.fresh(versions)):
             self.discard(key)
             return None
-        self._entries.move_to_end(key)
+        if part is self._entries:
+            self._entries.move_to_end(key)
+            return entry
+        # Asked for again: a page readers want.
+        del self._new[key]
+        self.new_bytes -= entry.size
+        self._entries[key] = entry
+        self._evict()
         return entry
 
     def put(self, key, entry):
         self.discard(key)
         if entry.size > self.max_entry_bytes:
             return
-        self._entries[key] = entry
+        self._new[key] = entry
+        self.new_bytes += entry.size
         self.bytes += entry.size
-        while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self.bytes -= evicted.size
+        self._evict()
+
+    def _evict(self):
+        while len(self._new) > self.max_new_entries or self.new_bytes > self.max_new_bytes:
+            self._pop(self._new)
+        while len(self._entries) > self.max_main_entries or self.bytes - self.new_bytes > self.max_main_bytes:
+            self._pop(self._entries)
+
+    def _pop(self, part):
+        _, evicted = part.popitem(last=False)
+        self.bytes -= evicted.size
+        if part is self._new:
+            self.new_bytes -= evicted.size
 
     def discard(self, key):
         entry = self._entries.pop(key, None)
+        if entry is None:
+            entry = self._new.pop(key, None)
+            if entry is not None:
+                self.new_bytes -= entry.size
         if entry is not None:
             self.bytes -= entry.size

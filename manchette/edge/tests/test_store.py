@@ -37,14 +37,28 @@ def test_an_entry_expires_after_its_ttl(versions):
 
 
 def test_the_least_recently_used_entry_goes_first(versions):
-    store = PageStore(max_entries=2, max_bytes=10**6)
-    store.put("a", entry())
-    store.put("b", entry())
+    store = PageStore(max_entries=4, max_bytes=10**6)  # 3 in the main part, 1 on probation
+    for key in "abc":
+        store.put(key, entry())
+        store.get(key, versions, now=0.0)  # asked for again: in the main part
     store.get("a", versions, now=0.0)
-    store.put("c", entry())
-    assert store.get("b", versions, now=0.0) is None
-    assert store.get("a", versions, now=0.0) is not None
-    assert store.get("c", versions, now=0.0) is not None
+    store.put("d", entry())
+    assert store.get("b", versions, now=0.0) is not None, "a page on probation pushes out nothing"
+    store.get("d", versions, now=0.0)
+    assert store.get("c", versions, now=0.0) is None
+    assert all(store.get(key, versions, now=0.0) is not None for key in "abd")
+
+
+def test_a_flood_of_one_off_urls_does_not_push_out_the_pages_readers_want(versions):
+    store = PageStore(max_entries=100, max_bytes=10**7)
+    for key in ("/", "/belgique/", "/belgique/budget/"):
+        store.put(key, entry())
+        store.get(key, versions, now=0.0)
+    for number in range(4800):
+        store.put(f"/robots.txt?flood={number}", entry())
+    assert all(store.get(key, versions, now=0.0) is not None for key in ("/", "/belgique/", "/belgique/budget/"))
+    assert len(store) <= 100 and store.get("/robots.txt?flood=4799", versions, now=0.0) is not None
+    assert store.get("/robots.txt?flood=0", versions, now=0.0) is None
 
 
 def test_the_byte_budget_is_kept(versions):
@@ -52,10 +66,15 @@ def test_the_byte_budget_is_kept(versions):
     store = PageStore(max_entries=100, max_bytes=size * 8)
     for index in range(20):
         store.put(index, entry(body=b"%04d" % index * 250, headers=[]))
+        store.get(index, versions, now=0.0)
     assert store.bytes <= store.max_bytes
-    assert len(store) == 8
+    assert len(store) == 6, "the main part's three quarters"
     assert store.get(19, versions, now=0.0) is not None
-    assert store.get(11, versions, now=0.0) is None
+    assert store.get(13, versions, now=0.0) is None
+    for index in range(20, 40):
+        store.put(index, entry(body=b"%04d" % index * 250, headers=[]))
+    assert store.bytes <= store.max_bytes and store.new_bytes <= store.max_new_bytes
+    assert store.get(19, versions, now=0.0) is not None, "pages asked for twice stay"
 
 
 def test_an_entry_larger_than_an_eighth_of_the_budget_is_not_kept():
