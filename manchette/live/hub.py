@@ -104,6 +104,8 @@ class Hub:
         self._task = None
         self._started = None
         self._following = None
+        self._sync_asked = self._sync_done = 0  # tickets of streams waiting to have read the whole log
+        self._syncing = None
         self._stopping = False
         self._stop_task = None
 
@@ -228,6 +230,23 @@ class Hub:
                 logger.exception("Live: could not read new events")
                 return
 
+    async def _sync(self):
+        """Returns once this process has read every event committed before the call: a stream's replay must
+        not give back what a removal, committed but not yet read here, has taken out of the log. Streams
+        arriving together share one look at the log's last id."""
+        self._sync_asked += 1
+        ticket = self._sync_asked
+        while self._sync_done < ticket:
+            if self._syncing is None or self._syncing.done():
+                self._syncing = asyncio.ensure_future(self._sync_once(self._sync_asked))
+            await asyncio.shield(self._syncing)
+
+    async def _sync_once(self, ticket):
+        try:
+            await self._catch_up(await self._in_thread(log.head))
+        finally:
+            self._sync_done = max(self._sync_done, ticket)
+
     async def _remember(self, topics):
         """Until every topic of TOPICS has its memory here: read from the log the first time a page asks."""
         while missing := [name for name in topics if name not in self.memories or name in self._loading]:
@@ -290,7 +309,10 @@ class Hub:
             return await sse.plain(send, *refusal)
         await self.start()
         last_id = last_event_id(scope)
-        await self._catch_up(last_id)
+        try:
+            await self._sync()
+        except Exception:
+            logger.exception("Live: could not read new events")
         try:
             await self._remember(topics)
         except Exception:

@@ -252,3 +252,23 @@ def test_closing_an_idle_stream_lets_it_end_its_answer():
 
     stream = asyncio.run(scenario())
     assert stream.closed and not stream.cut
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_replays_only_after_reading_a_removal_committed_before_it_came():
+    from manchette.live import log
+
+    hub = Hub()
+    follow(hub, "filinfo", 30)
+    first = log.append("filinfo", "depeche-1", "upsert", {"key": "depeche-1", "block": "Titre retiré"})
+    hub._deliver(log.events_after(0, 10))
+    # Committed, but this process has not yet read it (its notification is still on its way).
+    log.append("filinfo", "depeche-1", log.REMOVE, {"key": "depeche-1"})
+
+    async def connect():
+        await hub._sync()
+        return hub.replay(FILINFO, first.id - 1)
+
+    sent = b"".join(asyncio.run(connect()))
+    hub._database.shutdown()
+    assert b"Titre retir" not in sent and b"remove" in sent
