@@ -65,8 +65,8 @@ def serve(argv):
         host=args.host, port=args.port, workers=args.workers,
         loop="uvloop", http="manchette.edge.protocol:EdgeHttpProtocol", ws="none", lifespan="on",
         backlog=4096,
-        # Each open live stream is a connection: leave room for all of them before answering 503.
-        limit_concurrency=settings.LIVE_MAX_STREAMS + 1000,
+        # edge/protocol.py limits connections itself (HTTP_MAX_CONNECTIONS, under the open-file limit).
+        limit_concurrency=None,
         # A stream whose reader stopped reading cannot end gracefully: it is cancelled after this.
         timeout_graceful_shutdown=10,
         # Behind a proxy, the client address and scheme stay the proxy's: the edge cache's keys ignore them.

@@ -252,3 +252,14 @@ ARTICLES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
 READING_WORDS_PER_MINUTE = 230
 MANCHETTE_SITE_LABEL = _("Le Quotidien de Manchette")
+# What the server takes from a client before the application sees anything (edge/protocol.py): the
+# request line, each header line, the whole head and the number of headers (beyond them: 414 or 431), the
+# seconds a connection has to send a whole head (then 408 and closed), and the open connections each process
+# holds at most (beyond: 503 at once); `manchette serve` keeps the last under the process's open-file limit.
+HTTP_MAX_URL_BYTES = int(os.environ.get("HTTP_MAX_URL_BYTES", str(8 * 1024)))
+HTTP_MAX_HEADER_BYTES = int(os.environ.get("HTTP_MAX_HEADER_BYTES", str(8 * 1024)))
+HTTP_MAX_HEAD_BYTES = int(os.environ.get("HTTP_MAX_HEAD_BYTES", str(32 * 1024)))
+HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
+HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
+HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
+

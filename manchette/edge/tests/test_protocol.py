@@ -296,3 +296,101 @@ def test_a_conditional_request_gets_a_304_on_the_fast_path(served, connection):
     assert outer.calls == 1, "answered by the protocol"
     connection.send(request(headers=['If-None-Match: "autre"']))
     assert connection.answer()[0] == 200
+
+
+# What the server refuses before the application sees anything.
+
+@pytest.fixture
+def tight(settings):
+    from manchette.edge.protocol import limits
+
+    settings.HTTP_MAX_URL_BYTES = 1000
+    settings.HTTP_MAX_HEADER_BYTES = 2000
+    settings.HTTP_MAX_HEAD_BYTES = 8000
+    settings.HTTP_MAX_HEADERS = 20
+    settings.HTTP_HEAD_TIMEOUT_SECONDS = 1
+    settings.HTTP_MAX_CONNECTIONS = 4
+    limits.cache_clear()
+    yield settings
+    limits.cache_clear()
+
+
+def refused_with(connection, status):
+    """The answer is STATUS, in French, and the server closes the connection after it."""
+    got, headers, body = connection.answer()
+    assert got == status and headers["connection"] == ["close"]
+    assert "text/plain; charset=utf-8" in headers["content-type"][0] and body.decode().endswith(".\n")
+    assert connection.closed()
+    return body.decode()
+
+
+@pytest.mark.parametrize("headers, status", [
+    (["X-Grand: " + "a" * 2100], 431),  # one header too long
+    ([f"X-Entete-{n}: a" for n in range(25)], 431),  # too many
+    ([f"X-Entete-{n}: " + "a" * 1900 for n in range(5)], 431),  # each fine, together too long
+])
+def test_heads_past_their_limits_are_refused(tight, served, connection, headers, status):
+    connection.send(request(headers=headers))
+    assert "En-têtes" in refused_with(connection, status)
+    assert served[3].calls == 0
+
+
+def test_a_request_line_past_its_limit_is_refused(tight, served, connection):
+    connection.send(request(path="/" + "a" * 1100))
+    assert "Adresse trop longue" in refused_with(connection, 414)
+
+
+def test_a_head_within_the_limits_is_answered(tight, served, connection):
+    connection.send(request(headers=[f"X-Entete-{n}: " + "a" * 1000 for n in range(6)]))
+    assert connection.answer()[0] == 200
+
+
+def test_an_endless_header_is_refused_before_it_ends(tight, served):
+    """httptools keeps an unfinished header whole: the server must stop reading it long before its end."""
+    connection = Connection(served[0])
+    connection.send(b"GET / HTTP/1.1\r\nHost: journal.example\r\nX-Sans-Fin: ")
+    sent = 0
+    try:
+        while sent < 50 * 2**20:
+            connection.send(b"a" * 65536)
+            sent += 65536
+    except OSError:
+        pass  # the server closed while we sent
+    assert sent < 10 * 2**20, "the server kept reading an endless header"
+    connection.close()
+
+
+def test_a_connection_that_says_nothing_is_closed(tight, served, connection):
+    started = time.monotonic()
+    connection.socket.settimeout(5)
+    assert connection.socket.recv(100) == b""
+    assert 0.8 < time.monotonic() - started < 3
+
+
+def test_a_head_sent_too_slowly_is_refused(tight, served, connection):
+    started = time.monotonic()
+    connection.send(b"GET / HTTP/1.1\r\n")
+    for _ in range(3):
+        time.sleep(0.3)
+        connection.send(b"X-Lent: a\r\n")
+    assert "trop lente" in refused_with(connection, 408)
+    assert time.monotonic() - started < 3
+
+
+def test_past_the_connection_limit_the_next_gets_a_french_503_and_the_server_goes_on(tight, served):
+    port = served[0]
+    held = [Connection(port) for _ in range(4)]
+    for connection in held:
+        connection.send(request())
+        assert connection.answer()[0] == 200
+    extra = Connection(port)
+    status, headers, body = extra.answer()
+    assert (status, headers["retry-after"]) == (503, ["5"]) and "surchargé" in body.decode()
+    extra.close()
+    held.pop().close()
+    time.sleep(0.2)
+    again = Connection(port)
+    again.send(request())
+    assert again.answer()[0] == 200
+    for connection in [*held, again]:
+        connection.close()
