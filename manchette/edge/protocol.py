@@ -184,8 +184,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.head_length = 0
         self._start_head_timer()
 
+    # on_url and on_header are uvicorn's, with the limits: called for every header, they stay lean.
+
     def on_url(self, url):
-        super().on_url(url)
+        self.url += url
         if len(self.url) > self.limits.url_bytes:
             self._refusing(URL_TOO_LONG)
 
@@ -198,7 +200,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             or self.head_length + len(self.url) > self.limits.head_bytes
         ):
             self._refusing(HEAD_TOO_LARGE)
-        super().on_header(name, value)
+        name = name.lower()
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
 
     def on_message_complete(self):
         super().on_message_complete()
@@ -247,7 +252,9 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if not keep_alive:
             server_headers += b"connection: close\r\n"
         method = self.parser.get_method().decode()
-        return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers)
+        # The scheme the ASGI path would see behind a trusted proxy (edge/proxies.py): it is part of the key.
+        scheme = self.stack.proxies.scheme(self.client, self.scheme, self.headers) if self.stack.proxies else self.scheme
+        return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers, scheme)
 
     def _server_headers(self):
         # uvicorn renews its default headers (Date) once a second by replacing the list.
