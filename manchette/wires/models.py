@@ -8,6 +8,7 @@ what makes ingest idempotent.
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.db import models
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX_LENGTH = 8
+# What secrets.token_urlsafe() writes: anything else (a NUL, which PostgreSQL refuses in a query) is nobody's token.
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 def token_digest(token):
@@ -70,7 +73,7 @@ class WireSource(models.Model):
     @classmethod
     def for_token(cls, token):
         """The source whose usable token this is, or None; the hashes are compared in constant time."""
-        if not token:
+        if not token or not TOKEN_CHARACTERS.fullmatch(token):
             return None
         digest = token_digest(token)
         candidates = cls.objects.filter(token_prefix=token[:TOKEN_PREFIX_LENGTH], token_revoked_at__isnull=True).exclude(token_hash="")
