@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
@@ -16,6 +16,9 @@ def _article_list(request, queryset, template, extra):
 
 
 def tag_page(request, slug):
+    # A slug no tag can have (PostgreSQL refuses a NUL in a query: a 500) is not looked up.
+    if "\x00" in slug or len(slug) > Tag._meta.get_field("slug").max_length:
+        raise Http404
     tag = get_object_or_404(Tag, slug=slug)
     keys.add(keys.list_of(f"tag-{tag.pk}"))
     articles = visible_articles().filter(tagged_items__tag=tag)

@@ -73,10 +73,14 @@ class ArticleCreateView(CreateView):
         if self.expects_json_response:
             # An autosave never takes over a page: it may carry older content than the action that made it.
             return None
+        slug = self.request.POST.get("slug", "")
+        if "\x00" in slug:
+            # No page has it (PostgreSQL refuses a NUL in a query: a 500); the form says what is wrong with it.
+            return None
         draft = (
             Article.objects.child_of(self.parent_page)
             .filter(
-                slug=self.request.POST.get("slug", ""),
+                slug=slug,
                 owner=self.request.user,
                 live=False,
                 first_published_at__isnull=True,
