@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path
 from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
@@ -12,10 +13,20 @@ from manchette.news import urls as news_urls
 from manchette.search import urls as search_urls
 from manchette.wires import urls as wires_urls
 
+
+def media(request, path):
+    """Media when Django serves them (the edge does in production): a name the file system refuses, too long
+    for it, is a missing file (404), not an OSError (500)."""
+    try:
+        return static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        raise Http404 from error
+
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("media/<path:path>", static_serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", media),
     path("", include(edge_urls)),
     path("", include(news_urls)),
     # After news' own sitemap-news.xml, which this pattern would take.
