@@ -87,9 +87,10 @@ def public_path(url_path):
     return None
 
 
-def before_save(sender, instance, **kwargs):
+def before_save(sender, instance, update_fields=None, **kwargs):
     # What lists a live page was in before this save, to tell a correction from a change of membership.
-    if not isinstance(instance, Page) or instance.pk is None or instance.specific_class is None:
+    # Wagtail publishes with a full save; a draft or an autosave names its fields, and is not read back.
+    if update_fields is not None or not isinstance(instance, Page) or instance.pk is None or instance.specific_class is None:
         return
     before = instance.specific_class.objects.filter(pk=instance.pk, live=True).first()
     instance._edge_lists_before = page_lists(before) if before is not None else None
