@@ -20,8 +20,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import keys
-
 EDGE_HEADER = "x-manchette-edge"
 PREFIX = "/_fragments/"
 _blocks = {}
@@ -66,7 +64,6 @@ def view(request, name, arg=""):
     render = _blocks.get(name)
     if render is None:
         raise Http404
-    keys.add(keys.list_of(f"fragment-{name}"))
     response = HttpResponse(render(request, arg), content_type="text/html; charset=utf-8")
     response["X-Robots-Tag"] = "noindex"
     return response
