@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -101,6 +102,7 @@ def bench_environment(data_dir, suffix="_http"):
     """The environment of the benchmark's processes; with DATABASE_URL, a fresh database named after it plus SUFFIX."""
     env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
     env.update({"MANCHETTE_DATA_DIR": str(data_dir), "DEBUG": "false", "LOG_LEVEL": "ERROR"})
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # `manchette serve` refuses to start without one
     url = env.get("DATABASE_URL", "")
     if url:
         base, name = url.rsplit("/", 1)

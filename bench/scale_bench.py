@@ -25,6 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 
+def site_host():
+    """The host readers use (SITE_URL's): Django answers 400 to a host it is not told to serve."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    return urlsplit(settings.SITE_URL).netloc
+
+
 def prepare_environment(data_dir, reuse):
     os.environ["MANCHETTE_DATA_DIR"] = str(data_dir)
     url = os.environ.get("DATABASE_URL", "")
@@ -122,14 +131,14 @@ def main():
     article = Article.objects.live().filter(path__startswith=big.path).order_by("-first_published_at").first()
     word = article.title.split()[-1]
 
-    reader = Client()
+    reader = Client(HTTP_HOST=site_host())
     users = get_user_model().objects
     admin, _ = users.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
-    staff = Client()
+    staff = Client(HTTP_HOST=site_host())
     staff.force_login(admin)
     editor, _ = users.get_or_create(username="bench-editor")
     editor.groups.add(Group.objects.get(name="Éditeurs"))
-    newsroom = Client()
+    newsroom = Client(HTTP_HOST=site_host())
     newsroom.force_login(editor)
     rows = [
         ("Page d’accueil", timed(reader, "/", args.repeat)),

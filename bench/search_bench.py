@@ -28,6 +28,15 @@ RARE_COUNT = 12
 QUERIES = ("projet", "élus", "piscine", "extension tram", "budget Liège", RARE_WORD, "introuvable")
 
 
+def site_host():
+    """The host readers use (SITE_URL's): Django answers 400 to a host it is not told to serve."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    return urlsplit(settings.SITE_URL).netloc
+
+
 def prepare_environment(fresh):
     data_dir = RESULTS / "search"
     os.environ["MANCHETTE_DATA_DIR"] = str(data_dir)
@@ -117,7 +126,7 @@ def main():
         call_command("reindex_articles")
         index_seconds = round(time.perf_counter() - started, 1)
     frequencies = {query: document_frequency(query) for query in QUERIES}
-    client = Client()
+    client = Client(HTTP_HOST=site_host())
     rows = [timed(client, query, order, args.repeat) for query in QUERIES for order in ("date", "pertinence")]
     report = {
         "database": connection.vendor,

@@ -53,6 +53,12 @@ def serve(argv):
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
     parser.add_argument("--no-prepare", action="store_true", help="ne pas migrer ni collecter les fichiers statiques")
     args = parser.parse_args(argv)
+    from manchette.edge.security import refuse_to_serve
+
+    refusal = refuse_to_serve()
+    if refusal:
+        print(f"manchette serve : {refusal}", file=sys.stderr)
+        return 2
     if args.no_prepare:
         _data_dirs()
     else:
@@ -86,6 +92,26 @@ def worker(argv):
     call_command("db_worker", *argv)
 
 
+def demo_secret_key():
+    """The demo's SECRET_KEY when none is set: made once and kept in DATA_DIR/secret-key (readable by its owner
+    only), so sessions survive a restart. Read before Django's settings are, hence DATA_DIR found as they find it."""
+    import secrets
+    from pathlib import Path
+
+    folder = Path(os.environ.get("MANCHETTE_DATA_DIR", Path.cwd() / "var")).resolve()
+    path = folder / "secret-key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another demo made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text().strip()
+
+
 def demo(argv):
     from django.core.management import call_command
 
@@ -111,8 +137,11 @@ def main(argv=None):
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(USAGE)
         return 0
-    _setup()
     command, rest = argv[0], argv[1:]
+    if command == "demo" and not os.environ.get("SECRET_KEY", "").strip():
+        # For its server and worker too, which inherit the environment.
+        os.environ["SECRET_KEY"] = demo_secret_key()
+    _setup()
     if command == "serve":
         return serve(rest)
     if command == "worker":

@@ -6,6 +6,7 @@ DATABASE_URL switches to PostgreSQL, REDIS_URL to a shared Redis cache and messa
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +19,27 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name, default=()):
+    return [item.strip() for item in os.environ.get(name, ",".join(default)).split(",") if item.strip()]
+
+
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "manchette-demo-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# Public, hence worthless: `manchette serve` refuses it outside DEBUG and `check --deploy` reports it
+# (edge/security.py); `manchette demo` makes a key of its own, kept in DATA_DIR/secret-key.
+DEFAULT_SECRET_KEY = "django-insecure-manchette-public-demo-key-never-use-it-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEFAULT_SECRET_KEY
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Le Quotidien de Manchette")
+_site = urlsplit(SITE_URL)
+SITE_IS_HTTPS = _site.scheme == "https"
+# The host names a request may carry: SITE_URL's unless ALLOWED_HOSTS says otherwise; a site on this machine
+# (the demo) answers to every name of the loopback.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+_site_host = f"[{_site.hostname}]" if ":" in (_site.hostname or "") else (_site.hostname or "")
+_default_hosts = [_site_host, *LOOPBACK_HOSTS] if _site_host in LOOPBACK_HOSTS or DEBUG else [_site_host]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", dict.fromkeys(_default_hosts))
+# SITE_URL's origin, so the admin's forms pass Django's Origin check behind a proxy that ends HTTPS.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"{_site.scheme}://{_site.netloc}"])
 
 INSTALLED_APPS = [
     "manchette.news",
@@ -59,10 +73,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Below Django's: HSTS whatever scheme the request came by, CSP with the page's own hashes (edge/security.py).
+    "manchette.edge.security.StrictTransportSecurityMiddleware",
+    "manchette.edge.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,6 +177,43 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# HTTPS (docs/operations.md, « HTTPS derrière un proxy »). Whether requests came by HTTPS is read from a header
+# only when the operator names it, trusting the proxy in front to set it and to drop the clients' own:
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (value https), or X-Forwarded-Proto=on.
+if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    _header = os.environ["SECURE_PROXY_SSL_HEADER"].split("=", 1)
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _header[0].strip().upper().replace("-", "_"), _header[1].strip() if len(_header) > 1 else "https",
+    )
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# A site whose public address is https sends its cookies over HTTPS only, and tells browsers to come back by
+# HTTPS for a year (HSTS, on every answer: edge/security.py); subdomains and preloading only when asked.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SITE_IS_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SITE_IS_HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if SITE_IS_HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every page but the admin's (its pages run inline scripts; Wagtail's previews are
+# under /admin/ too). No nonce: a shared page gives every reader the same bytes. Scripts and styles come from
+# the site's own files; an inline <style> a template needs is allowed by its hash, in the header of its own
+# page ({% hashed_style %}, edge/security.py). JSON-LD is data, which script-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", *env_list("CSP_IMG_SRC")],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],  # as X_FRAME_OPTIONS
+    },
+}
 
 LANGUAGE_CODE = "fr-be"
 LANGUAGES = [("fr-be", "Français"), ("en", "English")]

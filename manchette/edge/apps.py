@@ -8,7 +8,7 @@ class EdgeConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import converters, readers
+        from . import converters, readers, security  # noqa: F401 (security: its deploy check)
 
         readers.connect()
         register_converter(converters.DatabaseId, "id")

@@ -7,6 +7,7 @@ not browser"`, the fast loop, starts none.
 """
 
 import os
+import secrets
 from urllib.parse import quote
 
 import pytest
@@ -24,6 +25,15 @@ def server_fixture(function=None, **kwargs):
         return pytest.fixture(function, **kwargs)
 
     return register(function) if function else register
+
+
+def pytest_configure(config):
+    """A SECRET_KEY of the session's own when none is set: `manchette serve` refuses the public default, and the
+    servers tests start must share the key of the test process (sessions, the edge's fragment token)."""
+    from django.conf import settings
+
+    if settings.configured and settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
+        settings.SECRET_KEY = secrets.token_urlsafe(50)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
@@ -56,7 +66,8 @@ def serving_env(**extra):
 
     env = {key: value for key, value in os.environ.items() if key not in {"STATIC_ROOT", "MEDIA_ROOT", "REDIS_URL"}}
     env["STATIC_ROOT"] = str(settings.STATIC_ROOT)  # collected once for the session (conftest.py)
-    env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", **database_env()})
+    env.update({"MANCHETTE_DATA_DIR": str(settings.DATA_DIR), "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY,
+                **database_env()})
     env.update({key: str(value) for key, value in extra.items()})
     return env
 

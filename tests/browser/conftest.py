@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 
 from manchette.testing.pytest_plugin import server_fixture
 from manchette.testing.servers import ManchetteServer
@@ -94,6 +95,7 @@ def server_env(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
     env["MANCHETTE_DATA_DIR"] = str(tmp_path_factory.mktemp("browser") / "var")
     env["DEBUG"] = "false"
+    env["SECRET_KEY"] = settings.SECRET_KEY  # the session's own (manchette/testing/pytest_plugin.py)
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = recreate_postgres_database(os.environ["DATABASE_URL"])
     run_manchette(env, "shell", "-c", LOAD_CONTENT)

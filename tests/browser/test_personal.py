@@ -11,7 +11,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.test import Client
 reader, _ = get_user_model().objects.get_or_create(username="lectrice-navigateur", defaults={"first_name": "Élise", "last_name": "Dœuf"})
-client = Client()
+client = Client(HTTP_HOST="127.0.0.1")  # a host the server answers (ALLOWED_HOSTS, from SITE_URL)
 client.force_login(reader)
 client.get("/")
 print("COOKIES " + json.dumps({name: morsel.value for name, morsel in client.cookies.items() if morsel.value}))

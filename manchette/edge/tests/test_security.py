@@ -1,0 +1,173 @@
+"""Safe production defaults: no public SECRET_KEY in production, the hosts of SITE_URL only, HTTPS settings, and a
+Content-Security-Policy without nonces on reader pages, kept with the pages the edge serves."""
+
+import os
+import re
+import stat
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from manchette import cli
+from manchette.edge import security
+from manchette.news.tests.factories import ArticleFactory, SectionFactory
+
+CSP = "Content-Security-Policy"
+
+
+def manchette(*args, timeout=120, **env):
+    """`manchette ARGS…` in a bare environment (no SECRET_KEY unless ENV gives one)."""
+    base = {"PATH": "/usr/bin:/bin", "MANCHETTE_DATA_DIR": env.pop("data_dir"), "LANG": "C.UTF-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "manchette.cli", *args], cwd=settings.PACKAGE_DIR.parent, env={**base, **env},
+        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+    )
+
+
+SHOW_SETTINGS = """
+from django.conf import settings as s
+print("RESULT", s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,
+      s.SECURE_HSTS_SECONDS, getattr(s, "SECURE_PROXY_SSL_HEADER", None))
+"""
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manchette("serve", "--port", "1", data_dir=str(tmp_path))
+    assert result.returncode == 2
+    assert "SECRET_KEY n’est pas définie" in result.stderr and "export SECRET_KEY=" in result.stderr
+    assert not (tmp_path / "manchette.sqlite3").exists(), "it stops before migrating anything"
+
+
+def test_check_deploy_reports_the_public_default_key(tmp_path):
+    result = manchette("check", "--deploy", data_dir=str(tmp_path))
+    assert result.returncode != 0
+    assert "manchette.E001" in result.stderr and "SECRET_KEY n’est pas définie" in result.stderr
+    # Django's own check says so too: the default key starts with django-insecure-.
+    assert "security.W009" in result.stderr
+    good = manchette("check", "--deploy", data_dir=str(tmp_path), SECRET_KEY="k" * 10 + os.urandom(30).hex())
+    assert "manchette.E001" not in good.stderr
+
+
+def test_allowed_hosts_come_from_site_url_and_https_makes_cookies_secure(tmp_path):
+    https = manchette("shell", "-c", SHOW_SETTINGS, data_dir=str(tmp_path), SITE_URL="https://www.journal.example/")
+    assert https.returncode == 0, https.stderr
+    assert "RESULT ['www.journal.example'] ['https://www.journal.example'] True True 31536000 None" in https.stdout
+    demo = manchette("shell", "-c", SHOW_SETTINGS, data_dir=str(tmp_path))
+    assert "RESULT ['127.0.0.1', 'localhost', '[::1]'] ['http://127.0.0.1:8000'] False False 0 None" in demo.stdout
+    operator = manchette(
+        "shell", "-c", SHOW_SETTINGS, data_dir=str(tmp_path), SITE_URL="https://www.journal.example",
+        ALLOWED_HOSTS="journal.example, .journal.example", SECURE_HSTS_SECONDS="600",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", SESSION_COOKIE_SECURE="false",
+    )
+    assert (
+        "RESULT ['journal.example', '.journal.example'] ['https://www.journal.example'] False True 600 "
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    ) in operator.stdout
+
+
+def test_the_demo_keeps_a_key_of_its_own_readable_by_its_owner_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("MANCHETTE_DATA_DIR", str(tmp_path / "var"))
+    key = cli.demo_secret_key()
+    assert len(key) >= 50 and key != settings.DEFAULT_SECRET_KEY
+    assert stat.S_IMODE((tmp_path / "var" / "secret-key").stat().st_mode) == 0o600
+    assert cli.demo_secret_key() == key, "the same key after a restart: sessions survive"
+
+
+@pytest.mark.django_db
+def test_a_foreign_host_is_refused(client, home):
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 200
+
+
+def policy(response):
+    return dict(part.strip().split(" ", 1) for part in response[CSP].split(";"))
+
+
+@pytest.mark.django_db
+def test_reader_pages_have_a_content_security_policy_without_nonce(client, home):
+    section = SectionFactory(title="Belgique", slug="belgique")
+    for url in ("/", section.url, "/fil-info/", "/recherche/?q=budget"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = policy(response)
+        assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'", url
+        assert directives["frame-ancestors"] == "'none'" and response["X-Frame-Options"] == "DENY"
+        assert "nonce" not in response[CSP]
+        soup = BeautifulSoup(response.content, "html.parser")
+        assert not soup.select("style, [style]"), f"{url} has inline styles"
+        assert all(s.get("src") or s.get("type") == "application/ld+json" for s in soup.select("script")), url
+    missing = client.get("/nulle-part/")
+    assert missing.status_code == 404 and policy(missing)["script-src"] == "'self'"
+
+
+@pytest.mark.django_db
+def test_an_article_allows_its_own_style_by_its_hash(client, home):
+    section = SectionFactory(title="Belgique", slug="belgique")
+    article, other = ArticleFactory(parent=section), ArticleFactory(parent=section)
+    styles = {}
+    for page in (article, other):
+        response = client.get(page.url)
+        style = BeautifulSoup(response.content, "html.parser").select_one("head style").string
+        assert f'[data-page="{page.pk}"]' in style
+        assert policy(response)["style-src"] == f"'self' {security.csp_hash(style)}"
+        styles[page.pk] = style
+    assert styles[article.pk] != styles[other.pk]
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_reader_policy(client, home):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200 and CSP not in response
+    user = get_user_model().objects.create_superuser("chef", "chef@example.com", "motdepasse-solide")
+    client.force_login(user)
+    assert CSP not in client.get(f"/admin/pages/{home.pk}/")
+
+
+@pytest.mark.django_db
+def test_hsts_on_every_answer_of_an_https_site(client, home, settings):
+    assert "Strict-Transport-Security" not in client.get("/")
+    settings.SITE_IS_HTTPS, settings.SECURE_HSTS_SECONDS = True, 3600
+    # Plain HTTP as Django sees it (a proxy that ends TLS): the header is sent anyway, and kept with the page.
+    assert client.get("/")["Strict-Transport-Security"] == "max-age=3600"
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    assert client.get("/", secure=True)["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
+
+
+def test_the_error_page_style_is_allowed_by_its_hash():
+    style = re.search(r"<style>(.*?)</style>", security.ERROR_TEMPLATE.read_text(), re.S).group(1)
+    assert security.csp_hash(style) == security.ERROR_PAGE_STYLE
+
+
+# Real servers: the policy and HSTS stay with the pages the edge keeps, and the Host a test calls with is served.
+
+
+def get(url, host=None):
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.status, error.headers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_keeps_the_policy_and_hsts_on_cached_pages_and_refuses_foreign_hosts(home, servers):
+    section = SectionFactory(title="Belgique", slug="belgique")
+    article = ArticleFactory(parent=section)
+    server = servers(SITE_URL="https://127.0.0.1")
+    for url in ("/", section.url, article.url):
+        answers = [get(server.url + url) for _ in range(2)]
+        assert [status for status, _ in answers] == [200, 200]
+        assert [headers["X-Cache"] for _, headers in answers] == ["MISS", "HIT"], url
+        for _, headers in answers:
+            assert "script-src 'self'" in headers[CSP]
+            assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "'sha256-" in answers[1][1][CSP], "the article's own style, kept with it"
+    assert get(server.url + "/", host="evil.example")[0] == 400
+    assert get(server.url + "/", host="evil.example")[1].get("X-Cache") != "HIT"
