@@ -148,3 +148,27 @@ def test_opening_the_section_again_brings_its_articles_back(client, newsroom, dj
         publish(hidden.get_parent().specific)
     for url in ("/fil-info/", "/belgique/", "/rss/"):
         assert "Article caché" in client.get(url).content.decode(), url
+
+
+def test_open_pages_are_told_when_a_section_closes_and_opens_again(newsroom, django_capture_on_commit_callbacks):
+    from manchette.live import log
+    from manchette.live.models import Event
+
+    def events_after(start):
+        rows = Event.objects.filter(id__gt=start).order_by("id")
+        return list(rows.values_list("id", "topic", "key", "action", "data"))
+
+    _, hidden = newsroom
+    key = f"article-{hidden.pk}"
+    start = log.last_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_section(hidden)
+    told = [(row[2], row[3]) for row in events_after(start)]
+    assert (key, log.REMOVE) in told
+    # Whoever replays the log from its start no longer gets the article's headline.
+    assert not any("Article caché" in row[4] for row in events_after(0))
+    start = log.last_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(hidden.get_parent().specific)
+    told = [(row[2], row[3], row[4]) for row in events_after(start)]
+    assert any(k == key and action == "upsert" and "Article caché" in data for k, action, data in told)

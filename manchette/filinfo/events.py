@@ -106,10 +106,10 @@ def entry_fields(item, section_title=None):
     }
 
 
-def rebuild():
-    """Makes the feed match what is live, without logging events (demo loader, bulk imports, repairs).
-
-    Open pages are not told; they get the items on their next load.
+def rebuild(tell=False):
+    """Makes the feed match what readers may see. The demo loader, bulk imports and repairs log nothing; a
+    change above articles (a section closed or opened again, a restriction) TELLs open pages what went and
+    what came, and a replay then never gives back what went.
     """
     from manchette.news.models import Section, visible_articles
 
@@ -120,12 +120,19 @@ def rebuild():
     for dispatch in Dispatch.objects.filter(live=True):
         wanted[entry_key(dispatch)] = entry_fields(dispatch)
     with transaction.atomic():
-        FeedEntry.objects.filter(article__isnull=False).exclude(article__in=visible_articles().values("pk")).delete()
-        FeedEntry.objects.filter(dispatch__isnull=False).exclude(dispatch__live=True).delete()
+        gone = FeedEntry.objects.filter(article__isnull=False).exclude(article__in=visible_articles().values("pk"))
+        gone = gone | FeedEntry.objects.filter(dispatch__isnull=False).exclude(dispatch__live=True)
+        gone_keys = list(gone.values_list("key", flat=True))
+        FeedEntry.objects.filter(key__in=gone_keys).delete()
         existing = set(FeedEntry.objects.values_list("key", flat=True))
-        FeedEntry.objects.bulk_create(
+        added = FeedEntry.objects.bulk_create(
             (FeedEntry(key=key, **fields) for key, fields in wanted.items() if key not in existing), batch_size=2000
         )
+        if tell:
+            for key in gone_keys:
+                log.append(TOPIC, key, REMOVE, {"key": key})
+            for entry in sorted(added, key=lambda entry: entry.published_at):
+                log.append(TOPIC, entry.key, UPSERT, event_data(entry))
         readers.changed([LIST_KEY])
     return len(wanted)
 

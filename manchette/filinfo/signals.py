@@ -17,6 +17,10 @@ from . import events
 from .models import Dispatch
 
 
+def tell_rebuild():
+    events.rebuild(tell=True)
+
+
 def item_published(instance, **kwargs):
     events.show(instance)
 
@@ -29,14 +33,14 @@ def page_published_here(instance, **kwargs):
     if instance.specific_class is Article:
         events.show(instance.specific)
     elif instance.numchild:
-        transaction.on_commit(events.rebuild)
+        transaction.on_commit(tell_rebuild)
 
 
 def page_gone(instance, **kwargs):
     if instance.specific_class is Article:
         events.withdraw(events.entry_key(instance))
     elif instance.numchild:
-        transaction.on_commit(events.rebuild)
+        transaction.on_commit(tell_rebuild)
 
 
 def page_moved(instance, **kwargs):
@@ -44,11 +48,11 @@ def page_moved(instance, **kwargs):
     if instance.specific_class is Article:
         events.show(instance.specific)
     elif instance.numchild:
-        transaction.on_commit(events.rebuild)
+        transaction.on_commit(tell_rebuild)
 
 
 def restriction_changed(**kwargs):
-    transaction.on_commit(events.rebuild)
+    transaction.on_commit(tell_rebuild)
 
 
 def register():
