@@ -1,5 +1,6 @@
 """The serving stack, built in one place: the layers in front of Django, outermost first, and the hooks
-that start and stop with the server (manchette/edge/stack.py).
+that start and stop with the server (manchette/edge/stack.py). Behind a trusted proxy, every layer sees the
+reader's address and scheme (manchette/edge/proxies.py).
 
     Folders        static files and media, from disk
     LiveStreams    /direct/: the pages' live streams, from the hub's memory
@@ -18,6 +19,7 @@ django_application = get_asgi_application()
 
 from manchette.edge.app import EdgeCache
 from manchette.edge.files import Folders
+from manchette.edge.proxies import from_settings as trusted_proxies
 from manchette.edge.stack import Hook, Stack
 from manchette.live.asgi import LiveStreams
 from manchette.live.hub import Hub
@@ -30,6 +32,7 @@ def build():
     return Stack(
         Folders(LiveStreams(edge, hub)),
         edge=edge,
+        proxies=trusted_proxies(),
         hooks=[
             Hook("edge invalidation", start=edge.startup),
             Hook("live hub", start=hub.start, stopping=hub.stop_soon, stop=hub.stop_soon),

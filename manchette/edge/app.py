@@ -1,7 +1,8 @@
 """The serving path in front of Django: readers get finished pages from memory.
 
 Pure ASGI: a cached page is answered without entering Django. A GET or HEAD that carries no cookie asking
-for a page of one's own (an editor's, pending messages) is looked up by host, path and query string. A
+for a page of one's own (an editor's, pending messages) is looked up by scheme, host, path and the query
+parameters pages read (queries.py: Django then renders it with those alone, whatever else came). A
 logged-in reader gets the same page as everyone: their session cookie is taken off the request Django
 renders on a miss, so what is stored was rendered for nobody in particular; a page that says it depends
 on who asks (a view restriction, middleware.py) is then asked for again with the reader's cookies, and
@@ -21,7 +22,7 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
-from . import fragments, invalidation, personal
+from . import fragments, invalidation, personal, queries
 from .machine import MachineRenders, folder
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore, deflate, gzip_of
@@ -76,13 +77,19 @@ class EdgeCache:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
-            read = self.shared(scope["method"], scope["path"], scope["query_string"], scope["headers"])
+            read = self.shared(
+                scope["method"], scope["path"], scope["query_string"], scope["headers"], scope.get("scheme", "http"),
+            )
             if read is not None:
+                # Django sees the query the page is kept under, and nothing more (queries.py).
+                scope = {**scope, "query_string": read.key[2]}
                 return await self._serve(scope, receive, send, read)
         await self.app(scope, receive, send)
 
-    def shared(self, method, path, query_string, headers):
-        """The Read for a request the shared cache may answer, otherwise None."""
+    def shared(self, method, path, query_string, headers, scheme="http"):
+        """The Read for a request the shared cache may answer, otherwise None.
+
+        SCHEME is part of the key: a page reached by https and by http differ in their absolute URLs."""
         if method not in READ_METHODS or path.startswith(PRIVATE_PREFIXES):
             return None
         host = b""
@@ -104,7 +111,7 @@ class EdgeCache:
                 none_match = value
             elif name == b"if-modified-since":
                 modified_since = value
-        return Read((host, path, query_string), gzip, reader, none_match, modified_since)
+        return Read((host, path, queries.canonical(path, query_string), scheme), gzip, reader, none_match, modified_since)
 
     def fresh(self, key):
         """What the cache holds for KEY as things stand now, or None."""
@@ -112,11 +119,12 @@ class EdgeCache:
             self._listen()
         return self.store.get(key, self.versions, time.monotonic())
 
-    def answer(self, method, path, query_string, headers, server_headers=b""):
+    def answer(self, method, path, query_string, headers, server_headers=b"", scheme="http"):
         """The whole HTTP/1.1 answer to a read the cache can serve at once, as bytes, otherwise None.
 
-        The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle."""
-        read = self.shared(method, path, query_string, headers)
+        The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle; SCHEME
+        is the one the ASGI path would see (proxies.py)."""
+        read = self.shared(method, path, query_string, headers, scheme)
         if read is None or (read.reader and self._answers_each_reader(read.key)):
             return None
         entry = self.fresh(read.key)
@@ -296,7 +304,7 @@ class EdgeCache:
         return entry
 
     async def _fragment(self, scope, path):
-        key = (dict(scope["headers"]).get(b"host", b""), path, b"")
+        key = (dict(scope["headers"]).get(b"host", b""), path, b"", scope.get("scheme", "http"))
         entry = self.fresh(key)
         if entry is not None:
             return entry

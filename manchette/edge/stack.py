@@ -1,7 +1,8 @@
 """The ASGI application the server runs: the layers in front of Django, and what starts and stops with them.
 
 manchette/asgi.py builds it in one place. The server's own protocol (protocol.py) is handed the parts it
-needs by name (`stack.edge`, `stack.stopping()`); no layer looks for another.
+needs by name (`stack.edge`, `stack.proxies`, `stack.stopping()`); no layer looks for another. A request
+behind a trusted proxy gets the reader's address and scheme here, before any layer (proxies.py).
 
 Hooks run in the order given at start-up, and in reverse at shutdown. `stopping` runs as soon as the server
 begins to stop, before it waits for connections to end: a live stream never ends by itself, so it must be
@@ -31,15 +32,18 @@ async def _run(function):
 
 
 class Stack:
-    def __init__(self, app, *, edge=None, hooks=()):
+    def __init__(self, app, *, edge=None, proxies=None, hooks=()):
         self.app = app
         self.edge = edge  # the edge cache, which the server's fast path answers from
+        self.proxies = proxies  # the proxies whose X-Forwarded-* headers are believed (proxies.py), if any
         self.hooks = tuple(hooks)
         self._stopping = False
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self._lifespan(receive, send)
+        if self.proxies:
+            scope = self.proxies.scope(scope)
         await self.app(scope, receive, send)
 
     async def startup(self):

@@ -11,13 +11,15 @@ class FilinfoConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from manchette.edge import fragments
+        from manchette.edge import fragments, queries
         from manchette.live import topics
         from manchette.news import slots
 
         from . import events, signals, views
 
         signals.register()
+        # What views.feed_page reads (edge/queries.py).
+        queries.declare("onglet", "avant", path="/fil-info/")  # urls.py
         topics.register(events.TOPIC, memory=settings.FILINFO_REPLAY_EVENTS)
         # The block heads the side column of the front page, sections and articles: the same on every page.
         fragments.register("fil-info", views.ticker)

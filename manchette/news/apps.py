@@ -8,7 +8,15 @@ class NewsConfig(AppConfig):
     sitemaps = {"articles": "manchette.news.sitemaps.ArticleSitemap", "rubriques": "manchette.news.sitemaps.PageSitemap"}
 
     def ready(self):
+        import re
+
+        from manchette.edge import queries
+
         from . import scheduling, signals
 
         scheduling.register()
         signals.register()
+        # The query parameters its pages read (edge/queries.py): lists are paged (sections live anywhere), and
+        # so are sitemaps (Django's view: ?p=N).
+        queries.declare("page")
+        queries.declare("p", path=re.compile(r"/sitemap(-[-\w]+)?\.xml"))

@@ -9,6 +9,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
+        from manchette.edge import queries
         from manchette.news.models import Article
 
         from .index import on_published, on_unpublished_or_deleted
@@ -16,3 +17,5 @@ class SearchConfig(AppConfig):
         page_published.connect(on_published, sender=Article, dispatch_uid="search-index-published")
         page_unpublished.connect(on_unpublished_or_deleted, sender=Article, dispatch_uid="search-index-unpublished")
         post_delete.connect(on_unpublished_or_deleted, sender=Article, dispatch_uid="search-index-deleted")
+        # What views.search_page reads (edge/queries.py); `page` is declared everywhere by news.
+        queries.declare("q", "tri", path="/recherche/")  # urls.py

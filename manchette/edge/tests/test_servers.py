@@ -234,3 +234,16 @@ def test_a_page_links_its_static_files_by_hashed_names_served_compressed_for_a_y
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Content-Type"].startswith("text/css") and headers["Content-Length"] == str(len(body))
     assert brotli.decompress(body) == (static / "manchette" / "site.css").read_bytes()
+
+
+def test_junk_queries_hit_the_kept_page_and_a_trusted_proxys_https_is_another_entry(article, servers):
+    server = servers(TRUSTED_PROXIES="127.0.0.1").url
+    assert_cached(server)
+    for n in range(300):
+        assert Answer(f"{server}/robots.txt?flood={n}").status == 200
+    assert Answer(f"{server}{PATH}?utm_source=lettre&utm_medium=email").cache == "HIT"
+    assert Answer(f"{server}{PATH}?flood=1&flood=2").cache == "HIT"
+    # Behind the proxy the reader came by https: a page of its own (its absolute URLs may differ).
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
+    assert [Answer(server + PATH, headers=https).cache for _ in range(2)] == ["MISS", "HIT"]
+    assert Answer(server + PATH).cache == "HIT"
