@@ -10,21 +10,22 @@ what its reader missed (Last-Event-ID, or `?depuis=` on a page's first connectio
 A slow reader only fills its own buffer; past `LIVE_STREAM_BUFFER_BYTES` its stream is cut, even while the
 server waits for its socket to drain, and the browser reconnects with its last id, so it misses nothing and
 delays no one. Streams get a heartbeat comment every `LIVE_HEARTBEAT_SECONDS` and are ended cleanly when
-the server stops.
+the server stops. One address holds at most `LIVE_MAX_STREAMS_PER_CLIENT` streams on the whole machine,
+whichever process serves them (clients.py).
 """
 
 import asyncio
 import bisect
-import collections
 import concurrent.futures
 import heapq
 import logging
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from . import log, sse
+from . import clients, log, sse
 from .topics import find
 
 WATCH_SECONDS = 0.02
@@ -36,6 +37,8 @@ FRESH_REPLAY = 20
 # A replay goes out in pieces of about this size, taken from the frames every stream shares: a reader far
 # behind never costs a copy of all it missed, only what its socket can take.
 REPLAY_CHUNK_BYTES = 16 * 1024
+
+TOO_MANY_FROM_ADDRESS = (429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")])
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +94,12 @@ class Memory:
 class Hub:
     def __init__(self):
         self.streams = set()
-        self.per_client = collections.Counter()
+        # Streams per address on the machine, and the place each stream of this process holds there.
+        self.clients = clients.MachineClients(Path(settings.DATA_DIR) / clients.FOLDER, settings.LIVE_MAX_STREAMS_PER_CLIENT)
+        self._places = {}
         self.memories = {}  # topic name -> Memory, for the topics pages here follow
         self.head = 0  # the last event read from the log
         self.buffer_limit = settings.LIVE_STREAM_BUFFER_BYTES
-        self.max_per_client = settings.LIVE_MAX_STREAMS_PER_CLIENT
         self.max_streams = settings.LIVE_MAX_STREAMS
         self.max_topics = settings.LIVE_TOPICS_IN_MEMORY
         self.heartbeat_seconds = settings.LIVE_HEARTBEAT_SECONDS
@@ -138,6 +142,7 @@ class Hub:
         # The database thread's connection would otherwise outlive the hub (a session PostgreSQL keeps open).
         await self._in_thread(log.disconnect)
         self._database.shutdown(wait=False)
+        self.clients.close()
 
     async def _until_no_stream(self, seconds):
         deadline = time.monotonic() + seconds
@@ -320,9 +325,12 @@ class Hub:
             return await sse.plain(send, 503, "Le direct est indisponible, réessayez dans un instant.", [(b"retry-after", b"5")])
         if refusal := self._refusal(client):
             return await sse.plain(send, *refusal)
+        place = self.clients.acquire(client)
+        if place is None:
+            return await sse.plain(send, *TOO_MANY_FROM_ADDRESS)
         stream = sse.Stream(client, asyncio.current_task(), topics)
         # Registered and replayed with no await in between: no event can fall between the two.
-        self._register(stream)
+        self._register(stream, place)
         try:
             replay = [sse.RETRY, *self.replay(topics, last_id)]
             await send({"type": "http.response.start", "status": 200, "headers": sse.HEADERS})
@@ -351,8 +359,8 @@ class Hub:
         """(status, message, headers) when a new stream from CLIENT must be refused, otherwise None."""
         if self._stopping or len(self.streams) >= self.max_streams:
             return 503, "Le direct est saturé, réessayez dans un instant.", [(b"retry-after", b"5")]
-        if self.per_client[client] >= self.max_per_client:
-            return 429, "Trop de connexions au direct depuis votre adresse.", [(b"retry-after", b"30")]
+        if self.clients.full(client):
+            return TOO_MANY_FROM_ADDRESS
         return None
 
     async def _pump(self, stream, send):
@@ -374,9 +382,9 @@ class Hub:
         finally:
             stream.sending = False
 
-    def _register(self, stream):
+    def _register(self, stream, place=None):
         self.streams.add(stream)
-        self.per_client[stream.client] += 1
+        self._places[stream] = place
         now = time.monotonic()
         for name in stream.topics:
             memory = self.memories[name]
@@ -385,9 +393,7 @@ class Hub:
 
     def _unregister(self, stream):
         self.streams.discard(stream)
-        self.per_client[stream.client] -= 1
-        if self.per_client[stream.client] <= 0:
-            del self.per_client[stream.client]
+        self.clients.release(self._places.pop(stream, None))
         now = time.monotonic()
         for name in stream.topics:
             memory = self.memories.get(name)

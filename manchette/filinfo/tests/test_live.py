@@ -36,6 +36,8 @@ MAIN = {
     "FILINFO_REPLAY_EVENTS": 40,
     "LIVE_MAX_STREAMS_PER_CLIENT": 6,
     "LIVE_STREAM_BUFFER_BYTES": 64 * 1024,
+    # A proxy only one test connects from: the others' addresses are their own.
+    "TRUSTED_PROXIES": "127.0.3.1",
 }
 
 
@@ -426,7 +428,6 @@ def test_a_reader_gets_all_the_process_remembers_and_is_told_to_reload_beyond(ma
 
 def test_one_address_cannot_open_streams_without_limit(main_server, readers):
     limit = MAIN["LIVE_MAX_STREAMS_PER_CLIENT"]
-    # Each worker process counts its own streams: one more than they can hold together must be refused.
     answers = [readers(main_server, source="127.0.0.77") for _ in range(2 * limit + 1)]
     refused = [answer for answer in answers if answer.status == 429]
     assert refused and all(answer.status in (200, 429) for answer in answers)
@@ -439,6 +440,63 @@ def test_one_address_cannot_open_streams_without_limit(main_server, readers):
     while (status := readers(main_server, source="127.0.0.77").status) != 200 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert status == 200, "closed streams still count against the address"
+
+
+def held_in_each_process(host):
+    """How many streams of HOST each server process holds, as the machine's table says (live/clients.py)."""
+    from django.conf import settings
+
+    from manchette.live import clients
+
+    folder = Path(settings.DATA_DIR) / clients.FOLDER
+    table = (folder / "table").read_bytes()
+    hashed = clients._hash(clients.client_key(host))
+    found = [
+        index for index in clients.MachineClients._bucket(hashed)
+        if clients.ENTRY.unpack_from(table, clients.HEADER_SIZE + index * clients.ENTRY.size)[0] == hashed
+    ]
+    if not found:
+        return 0, []
+    total = clients.ENTRY.unpack_from(table, clients.HEADER_SIZE + found[0] * clients.ENTRY.size)[1]
+    columns = []
+    for column in sorted(folder.glob("column-*")):
+        data = column.read_bytes()
+        if len(data) >= (found[0] + 1) * clients.COUNT.size:
+            held = clients.COUNT.unpack_from(data, found[0] * clients.COUNT.size)[0]
+            if held:
+                columns.append(held)
+    return total, columns
+
+
+def test_the_limit_per_address_is_the_machines_not_each_processs(main_server, readers):
+    limit = MAIN["LIVE_MAX_STREAMS_PER_CLIENT"]
+    # Many more than the limit, landing on both worker processes: together they accept the limit, no more.
+    answers = [readers(main_server, source="127.0.1.200") for _ in range(4 * limit)]
+    statuses = [answer.status for answer in answers]
+    assert statuses.count(200) == limit and statuses.count(429) == 3 * limit, statuses
+    total, columns = held_in_each_process("127.0.1.200")
+    assert total == sum(columns) == limit
+    for answer in answers:
+        answer.close()
+    deadline = time.monotonic() + PROMPTLY
+    while held_in_each_process("127.0.1.200")[0] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert held_in_each_process("127.0.1.200") == (0, []), "closed streams still count on the machine"
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_readers_address_and_an_ipv6_64(main_server, readers):
+    limit = MAIN["LIVE_MAX_STREAMS_PER_CLIENT"]
+
+    def via_proxy(address, source="127.0.3.1"):
+        return readers(main_server, source=source, headers={"X-Forwarded-For": f"203.0.113.1, {address}"}).status
+
+    # Each one of a different address of one /64: one subscriber's, however many addresses it takes.
+    assert [via_proxy(f"2001:db8:0:5::{n + 1:x}") for n in range(limit + 2)] == [200] * limit + [429, 429]
+    assert via_proxy("2001:db8:0:6::1") == 200
+    assert [via_proxy("198.51.100.9") for _ in range(limit + 1)] == [200] * limit + [429]
+    assert via_proxy("198.51.100.10") == 200
+    # From an address that is not a trusted proxy, the header is the client's own word: not believed.
+    assert via_proxy("198.51.100.9", source="127.0.1.201") == 200
 
 
 def test_a_stalled_reader_is_cut_and_delays_no_one(main_server, readers, since):
