@@ -5,6 +5,7 @@ DATABASE_URL switches to PostgreSQL, REDIS_URL to a shared Redis cache and messa
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "manchette.search",
     "manchette.edge",
     "manchette.live",
+    "manchette.accounts",
     "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -92,6 +95,11 @@ MIDDLEWARE = [
     # Below the cache headers: a cookie it sets makes the answer private.
     "manchette.edge.personal.PersonalCookiesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # After CSRF's check: a forged request is refused before it counts (accounts/middleware.py).
+    "manchette.accounts.middleware.PasswordResetLimitMiddleware",
+    # Last, as axes wants it: it turns a login its backend refused into the French 429 (accounts/responses.py),
+    # which the cache headers above then mark private.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "manchette.urls"
@@ -177,6 +185,34 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Brute-force protection at Django's authentication layer (django-axes, manchette/accounts/throttle.py), for
+# every login that calls authenticate() with the request: Wagtail's admin, readers' logins to come.
+# An account is locked out from one address after LOGIN_FAILURE_LIMIT failures there, for LOGIN_LOCKOUT_MINUTES;
+# from every other address it still logs in. An account that failed LOGIN_ACCOUNT_FAILURE_LIMIT times in that
+# time, from anywhere, takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS, except from an address it logged in
+# from within LOGIN_KNOWN_ADDRESS_DAYS.
+AUTHENTICATION_BACKENDS = [
+    "manchette.accounts.backends.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "manchette.accounts.throttle.LoginHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+# Attempts refused during a lockout neither count nor extend it: the page says when it ends, and it does.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "manchette.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "manchette.accounts.responses.lockout_response"
+AXES_ENABLE_ADMIN = False
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ACCOUNT_DELAY_SECONDS = int(os.environ.get("LOGIN_ACCOUNT_DELAY_SECONDS", "5"))
+LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "30"))
+# Password reset e-mails asked for, per address and per e-mail address, within the window (accounts/middleware.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10"))
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
 
 # HTTPS (docs/operations.md, « HTTPS derrière un proxy »). Whether requests came by HTTPS is read from a header
 # only when the operator names it, trusting the proxy in front to set it and to drop the clients' own:
@@ -277,6 +313,9 @@ EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
 LOGIN_URL = os.environ.get("LOGIN_URL", "/admin/login/")
 ACCOUNT_URL = os.environ.get("ACCOUNT_URL", "/admin/account/")
 EDGE_KEYS_HEADER = os.environ.get("EDGE_KEYS_HEADER", "Surrogate-Key")
+# Addresses or networks (`10.0.0.0/8`, `::1`) of the proxies in front, separated by commas: from them alone
+# X-Forwarded-For and X-Forwarded-Proto give the reader's address and scheme (edge/proxies.py). None by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Pages following topics live (manchette/live): events each process keeps per topic for readers who
 # reconnect (the fil info's own number), topics kept in memory at most, bytes a slow reader may fall behind
@@ -286,15 +325,33 @@ FILINFO_REPLAY_EVENTS = int(os.environ.get("FILINFO_REPLAY_EVENTS", "1000"))
 LIVE_REPLAY_EVENTS = int(os.environ.get("LIVE_REPLAY_EVENTS", "200"))
 LIVE_TOPICS_IN_MEMORY = int(os.environ.get("LIVE_TOPICS_IN_MEMORY", "5000"))
 LIVE_STREAM_BUFFER_BYTES = int(os.environ.get("LIVE_STREAM_BUFFER_BYTES", str(256 * 1024)))
-LIVE_MAX_STREAMS_PER_CLIENT = int(os.environ.get("LIVE_MAX_STREAMS_PER_CLIENT", "50"))
+# Per address on the whole machine (all the processes of one `manchette serve`; an IPv6 address counts with its
+# /64). A mobile carrier puts many of its subscribers behind one public IPv4 address (CGNAT: often a few hundred
+# to a few thousand lines per address); a reader holds one stream per open page, seldom more than two or three
+# at once, so 200 still serves a hundred readers of one carrier address reading at the same moment, while a
+# single host opening thousands is refused long before the process limit (LIVE_MAX_STREAMS).
+LIVE_MAX_STREAMS_PER_CLIENT = int(os.environ.get("LIVE_MAX_STREAMS_PER_CLIENT", "200"))
 LIVE_MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "20000"))
 LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+
+# What the server takes from a client before the application sees anything (edge/protocol.py): the
+# request line, each header line, the whole head and the number of headers (beyond them: 414 or 431), the
+# seconds a connection has to send a whole head (then 408 and closed), and the open connections each process
+# holds at most (beyond: 503 at once); `manchette serve` keeps the last under the process's open-file limit.
+HTTP_MAX_URL_BYTES = int(os.environ.get("HTTP_MAX_URL_BYTES", str(8 * 1024)))
+HTTP_MAX_HEADER_BYTES = int(os.environ.get("HTTP_MAX_HEADER_BYTES", str(8 * 1024)))
+HTTP_MAX_HEAD_BYTES = int(os.environ.get("HTTP_MAX_HEAD_BYTES", str(32 * 1024)))
+HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
+HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
+HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
 
 # Wagtail's login form leaves its password label out of gettext.
 WAGTAILADMIN_USER_LOGIN_FORM = "manchette.news.admin_forms.LoginForm"
 
 # Largest request body the agencies' endpoint takes (manchette/wires); bigger ones get 413 unread.
 WIRES_MAX_BODY_BYTES = int(os.environ.get("WIRES_MAX_BODY_BYTES", str(1024 * 1024)))
+# Most items one sending to that endpoint may hold; a bigger one gets 413 and nothing of it is saved.
+WIRES_MAX_ITEMS = int(os.environ.get("WIRES_MAX_ITEMS", "500"))
 
 LOGGING = {
     "version": 1,
@@ -307,14 +364,3 @@ ARTICLES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
 READING_WORDS_PER_MINUTE = 230
 MANCHETTE_SITE_LABEL = _("Le Quotidien de Manchette")
-# What the server takes from a client before the application sees anything (edge/protocol.py): the
-# request line, each header line, the whole head and the number of headers (beyond them: 414 or 431), the
-# seconds a connection has to send a whole head (then 408 and closed), and the open connections each process
-# holds at most (beyond: 503 at once); `manchette serve` keeps the last under the process's open-file limit.
-HTTP_MAX_URL_BYTES = int(os.environ.get("HTTP_MAX_URL_BYTES", str(8 * 1024)))
-HTTP_MAX_HEADER_BYTES = int(os.environ.get("HTTP_MAX_HEADER_BYTES", str(8 * 1024)))
-HTTP_MAX_HEAD_BYTES = int(os.environ.get("HTTP_MAX_HEAD_BYTES", str(32 * 1024)))
-HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
-HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
-HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
-

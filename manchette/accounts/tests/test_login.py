@@ -1,0 +1,125 @@
+"""Brute-force protection of logins: per account and address a lockout, per account a rate, never a 500."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
+
+LOGIN = "/admin/login/"
+PASSWORD = "motdepasse-solide"
+ATTACKER, NEWSROOM = "203.0.113.7", "198.51.100.20"
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("redac-chef", "chef@example.com", PASSWORD)
+
+
+@pytest.fixture
+def limits(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 6
+    settings.LOGIN_ACCOUNT_DELAY_SECONDS = 30
+    return settings
+
+
+def attempt(client, address, password, username="redac-chef"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def fail(client, address, times):
+    responses = [attempt(client, address, "pas-le-bon") for _ in range(times)]
+    assert all(response.status_code < 500 for response in responses)
+    return responses
+
+
+def logged_in(response):
+    return response.status_code == 302 and "_auth_user_id" in response.client.session
+
+
+def assert_refused(response, words):
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "private" in response["Cache-Control"]
+    text = response.content.decode()
+    assert words in text, text
+    assert "Trop de tentatives" in text
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_lock_the_account_out_from_that_address_in_french(client, editor, limits):
+    responses = fail(client, ATTACKER, 3)
+    assert [r.status_code for r in responses[:2]] == [200, 200]
+    assert_refused(responses[2], "ne peut plus se connecter depuis votre adresse pendant 15 minutes")
+    # The right password from that address is refused too, without being checked.
+    assert_refused(attempt(client, ATTACKER, PASSWORD), "15 minutes")
+    assert not logged_in(attempt(client, ATTACKER, PASSWORD))
+
+
+@pytest.mark.django_db
+def test_the_account_still_logs_in_from_another_address(client, editor, limits, django_user_model):
+    fail(client, ATTACKER, 5)
+    assert attempt(client, ATTACKER, PASSWORD).status_code == 429
+    assert logged_in(attempt(client, NEWSROOM, PASSWORD))
+    # Another account from the attacker's address is not locked either.
+    django_user_model.objects.create_user("lea", "lea@example.com", PASSWORD)
+    client.logout()
+    assert logged_in(attempt(client, ATTACKER, PASSWORD, username="lea"))
+
+
+@pytest.mark.django_db
+def test_the_lockout_ends_after_the_cool_off(client, editor, limits):
+    limits.AXES_COOLOFF_TIME = timedelta(seconds=30)
+    fail(client, ATTACKER, 3)
+    assert_refused(attempt(client, ATTACKER, PASSWORD), "pendant 1 minute.")
+    # The page tells what is left of it: refused attempts do not extend it.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=20))
+    left = attempt(client, ATTACKER, PASSWORD)
+    assert_refused(left, "pendant 1 minute.")
+    assert 5 <= int(left["Retry-After"]) <= 11
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=31))
+    assert logged_in(attempt(client, ATTACKER, PASSWORD))
+
+
+@pytest.mark.django_db
+def test_failures_from_many_addresses_slow_the_account_down(client, editor, limits):
+    for n in range(3):
+        fail(client, f"192.0.2.{n}", 2)
+    # Six failures on the account: one attempt goes through per delay, from wherever it comes.
+    assert attempt(client, "192.0.2.50", "pas-le-bon").status_code == 200
+    refused = attempt(client, "192.0.2.51", PASSWORD)
+    assert_refused(refused, "Patientez quelques secondes")
+    assert refused["Retry-After"] == "30"
+    assert not logged_in(refused)
+    # Refused attempts are neither checked nor counted: the delay over, the right password works.
+    limits.LOGIN_ACCOUNT_DELAY_SECONDS = 1
+    from django.core.cache import cache
+
+    cache.clear()
+    assert logged_in(attempt(client, "192.0.2.51", PASSWORD))
+
+
+@pytest.mark.django_db
+def test_an_address_the_account_logged_in_from_is_not_slowed(client, editor, limits):
+    assert logged_in(attempt(client, NEWSROOM, PASSWORD))
+    client.logout()
+    for n in range(4):
+        fail(client, f"192.0.2.{n}", 2)
+    assert attempt(client, "192.0.2.50", PASSWORD).status_code == 429
+    assert logged_in(attempt(client, NEWSROOM, PASSWORD))
+
+
+@pytest.mark.django_db
+def test_unknown_accounts_and_odd_input_never_give_a_500(client, limits):
+    for username in ("personne", "", "x" * 300, "a\x00b", "é" * 40):
+        for _ in range(4):
+            response = client.post(LOGIN, {"username": username, "password": "x"}, REMOTE_ADDR=ATTACKER)
+            assert response.status_code in (200, 429)
+    assert client.post(LOGIN, {}, REMOTE_ADDR=ATTACKER).status_code in (200, 429)
+
+
+@pytest.mark.django_db
+def test_the_test_clients_login_still_works(client, editor):
+    # Without a request there is no address to lock out: tests that log in this way are not refused.
+    assert client.login(username="redac-chef", password=PASSWORD)

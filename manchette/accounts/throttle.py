@@ -1,0 +1,54 @@
+"""Brute-force protection at Django's authentication layer, on django-axes' records of failed logins.
+
+Axes locks out an account and an address together (AXES_LOCKOUT_PARAMETERS): whoever fails the editor-in-chief's
+password from elsewhere cannot lock her out. What that leaves open, guessing one account's password from many
+addresses, is slowed here: once the account has failed LOGIN_ACCOUNT_FAILURE_LIMIT times within the lockout
+window, from any addresses, it takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS — a rate, not a lock. The
+attempts refused meanwhile are neither checked nor counted, and an address the account logged in from lately
+is not slowed, so the newsroom's own login goes through an attack from elsewhere.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt, AccessLog
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+
+def client_address(request):
+    """The client's address as the server saw it (AXES_CLIENT_IP_CALLABLE): no header a client can forge."""
+    return request.META.get("REMOTE_ADDR")
+
+
+class LoginHandler(AxesDatabaseHandler):
+    """Axes' database handler, with the account's rate on top of the lockout of the account and address."""
+
+    def is_locked(self, request, credentials=None):
+        if super().is_locked(request, credentials):
+            return True
+        request.account_throttled = account_throttled(request, get_client_username(request, credentials))
+        return request.account_throttled
+
+
+def account_throttled(request, username):
+    if not username or settings.LOGIN_ACCOUNT_FAILURE_LIMIT <= 0:
+        return False
+    since = timezone.now() - (get_cool_off(request) or timedelta(hours=1))
+    failed = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(n=Sum("failures_since_start"))
+    if (failed["n"] or 0) < settings.LOGIN_ACCOUNT_FAILURE_LIMIT or known_address(request, username):
+        return False
+    # One attempt per delay goes through, whichever process gets it first (atomic with Redis; per process without).
+    slot = "login-account-slot:" + hashlib.sha256(username.encode()).hexdigest()
+    return not cache.add(slot, 1, timeout=settings.LOGIN_ACCOUNT_DELAY_SECONDS)
+
+
+def known_address(request, username):
+    if settings.LOGIN_KNOWN_ADDRESS_DAYS <= 0 or not request.axes_ip_address:
+        return False
+    since = timezone.now() - timedelta(days=settings.LOGIN_KNOWN_ADDRESS_DAYS)
+    return AccessLog.objects.filter(username=username, ip_address=request.axes_ip_address, attempt_time__gte=since).exists()
