@@ -8,12 +8,20 @@ published at once or left as a draft for an editor, as its source is configured.
 
 Dispatches are published the Wagtail way (a revision, then its publication), so the fil info follows
 through its signals, embargoes become scheduled publications, and the history shows what the agency sent.
+
+A batch is checked whole before anything is written: an item that cannot be read, or whose uri belongs to
+another source, refuses the batch and nothing of it is saved. It is then written item by item, each in a
+transaction of its own, stored entirely or not at all: the database's write lock (SQLite has one for the
+whole database) is held for one item at a time, never for the whole batch, so the newsroom, the worker and
+other sendings write in between. A batch cut short (a crash, a restart) may have stored its first items;
+sent again, those are resends and change nothing. Readers may see the first items of a batch before its last.
 """
 
 import re
+import time
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +55,9 @@ CODES = {
 }
 
 _NUMERIC_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)", re.I)
+OTHER_SOURCE = "déjà reçue d’une autre source"
+# Uris looked up at once when checking a batch: below every database's limit on query parameters.
+LOOKUP_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,9 @@ class Outcome:
             data["publiee"] = self.dispatch.live
             if self.dispatch.go_live_at and not self.dispatch.live:
                 data["programmee"] = self.dispatch.go_live_at.isoformat()
+        if self.error is not None:
+            data["erreur"] = str(self.error)
+            data["champ"] = self.error.field or None
         return data
 
 
@@ -86,21 +100,65 @@ def ingest(source, data):
 
 
 def ingest_all(source, items):
-    """Takes a batch all or nothing: the Outcome of each item, or BatchError naming the first refused one."""
+    """Takes a batch: the Outcome of each item, or BatchError naming the first refused one (nothing saved).
+
+    Every item is read, and its uri checked against the other sources, before anything is written; then
+    each item is written in a transaction of its own (see the module's docstring). An item whose uri another
+    source claims while the batch is being written is answered REJECTED, the others are kept.
+    """
     wires = []
     for index, data in enumerate(items):
         try:
             wires.append(ninjs.parse(data))
         except NinjsError as error:
             raise BatchError(index, error) from None
-    with transaction.atomic():
-        outcomes = []
-        for index, wire in enumerate(wires):
-            try:
-                outcomes.append(apply(source, wire))
-            except NinjsError as error:
-                raise BatchError(index, error) from None
+    taken = claimed_elsewhere(source, {wire.uri for wire in wires})
+    for index, wire in enumerate(wires):
+        if wire.uri in taken:
+            raise BatchError(index, NinjsError("uri", OTHER_SOURCE))
+    outcomes = []
+    turn = Turns()
+    for wire in wires:
+        try:
+            outcomes.append(apply(source, wire))
+        except NinjsError as error:
+            outcomes.append(Outcome(REJECTED, uri=wire.uri, version=wire.version, error=error))
+        turn.after_item()
     return outcomes
+
+
+class Turns:
+    """Lets other writers in between the items of a batch, on SQLite.
+
+    SQLite has one write lock, and a writer that finds it taken does not queue: it sleeps and tries again,
+    up to 100 ms apart (its busy handler). Committed items a fraction of a millisecond apart would leave it
+    hardly a chance in between: after WRITE_SLICE seconds of items, the batch pauses for PAUSE, longer than
+    that sleep, so every waiting writer gets its turn within about WRITE_SLICE + PAUSE. PostgreSQL locks
+    rows, and grants a lock that several wait for (the live log's, taken by every publication) in turn:
+    nothing to do there, nor inside a transaction of the caller's, which holds the lock anyway.
+    """
+
+    WRITE_SLICE = 0.5
+    PAUSE = 0.15
+
+    def __init__(self):
+        self.active = connection.vendor == "sqlite" and not connection.in_atomic_block
+        self.since = time.monotonic()
+
+    def after_item(self):
+        if self.active and time.monotonic() - self.since >= self.WRITE_SLICE:
+            time.sleep(self.PAUSE)
+            self.since = time.monotonic()
+
+
+def claimed_elsewhere(source, uris):
+    """Those of URIS already received from another source."""
+    uris = sorted(uris)
+    taken = set()
+    for start in range(0, len(uris), LOOKUP_CHUNK):
+        chunk = uris[start:start + LOOKUP_CHUNK]
+        taken.update(WireItem.objects.filter(uri__in=chunk).exclude(source=source).values_list("uri", flat=True))
+    return taken
 
 
 def apply(source, wire, retried=False):
@@ -115,7 +173,7 @@ def apply(source, wire, retried=False):
                 )
                 return receive(source, item, wire, previous_status=None)
             if item.source_id != source.pk:
-                raise NinjsError("uri", "déjà reçue d’une autre source")
+                raise NinjsError("uri", OTHER_SOURCE)
             order = compare(wire, item)
             if order == 0:
                 return outcome(UNCHANGED, wire, item.dispatch)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from manchette.edge import keys
@@ -14,6 +15,8 @@ from .models import WireSource
 from .ninjs import NinjsError, loads, to_ninjs
 
 MAX_BODY_BYTES = 1024 * 1024
+# Most items one sending may hold (WIRES_MAX_ITEMS): a bigger one is refused whole, before anything is read.
+MAX_ITEMS = 500
 FEED_SIZE = 50
 # Partners poll: a short shared cache spares the database, and a new dispatch shows within this delay.
 FEED_CACHE_SECONDS = 30
@@ -52,6 +55,9 @@ def receive_wires(request):
     items = data if isinstance(data, list) else [data]
     if not items:
         return error(400, "Aucune dépêche dans l’envoi.")
+    most = max_items()
+    if len(items) > most:
+        return error(413, too_many(most), maximum=most)
     try:
         outcomes = ingest_all(source, items)
     except BatchError as refused:
@@ -75,6 +81,14 @@ def body_limit():
 
 def too_large(limit):
     return f"Envoi trop volumineux (au plus {limit} octets)."
+
+
+def max_items():
+    return max(1, int(getattr(settings, "WIRES_MAX_ITEMS", MAX_ITEMS)))
+
+
+def too_many(limit):
+    return gettext("Trop de dépêches dans l’envoi : au plus %(limit)d par envoi.") % {"limit": limit}
 
 
 def bearer_token(request):

@@ -269,7 +269,7 @@ def test_a_batch_is_taken_whole_or_not_at_all(agency):
 def test_a_batch_refused_while_saving_leaves_nothing_either(agency, cautious_agency):
     ingest(agency, sample("valid/2x_greve_tec.json"))
     batch = [*sample("valid/liste_deux_depeches.json"), sample("updates/greve_tec_v2.json")]
-    # The third item belongs to another source: only found out once the first two are written.
+    # The third item belongs to another source: found out before anything is written.
     with pytest.raises(BatchError) as refused:
         ingest_all(cautious_agency, batch)
     assert refused.value.index == 2 and refused.value.error.field == "uri"

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = (
         "Reçoit des dépêches d’agence au format IPTC ninjs (1.x, 2.x ou 3.x) depuis des fichiers .json ou des "
         "dossiers (parcourus récursivement) ; un fichier contient une dépêche ou une liste de dépêches. Chaque "
-        "fichier est reçu en entier ou pas du tout ; un fichier refusé est signalé et les autres sont reçus."
+        "fichier est vérifié en entier avant que rien n’en soit enregistré : une dépêche illisible, ou déjà reçue "
+        "d’une autre source, le fait refuser ; un fichier refusé est signalé et les autres sont reçus. Les dépêches "
+        "d’un fichier sont ensuite enregistrées une à une, chacune en entier ou pas du tout."
     )
 
     def add_arguments(self, parser):
