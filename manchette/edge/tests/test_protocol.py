@@ -218,7 +218,7 @@ def test_an_encoded_path_shares_the_key_of_the_asgi_path(served, connection):
     path = "/soci%C3%A9t%C3%A9/"
     connection.send(request(path))
     connection.answer()
-    assert (b"journal.example", "/société/", b"") in edge.store
+    assert (b"journal.example", "/société/", b"", "http") in edge.store
     connection.send(request(path))
     assert connection.answer()[1]["x-cache"] == ["HIT"]
     assert newsroom.renders == 1
