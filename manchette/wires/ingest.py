@@ -11,9 +11,9 @@ through its signals, embargoes become scheduled publications, and the history sh
 
 A batch is checked whole before anything is written: an item that cannot be read, or whose uri belongs to
 another source, refuses the batch and nothing of it is saved. It is then written item by item, each in a
-transaction of its own, stored entirely or not at all: the database's write lock (SQLite has one for the
-whole database) is held for one item at a time, never for the whole batch, so the newsroom, the worker and
-other sendings write in between. A batch cut short (a crash, a restart) may have stored its first items;
+transaction of its own (on SQLite, a short slice of items), each item stored entirely or not at all: the
+database's write lock (SQLite has one for the whole database) is never held for the whole batch, so the
+newsroom, the worker and other sendings write in between. A batch cut short (a crash, a restart) may have stored its first items;
 sent again, those are resends and change nothing. Readers may see the first items of a batch before its last.
 """
 
@@ -103,7 +103,7 @@ def ingest_all(source, items):
     """Takes a batch: the Outcome of each item, or BatchError naming the first refused one (nothing saved).
 
     Every item is read, and its uri checked against the other sources, before anything is written; then
-    each item is written in a transaction of its own (see the module's docstring). An item whose uri another
+    the items are written a few at a time, each in a savepoint of its own (see Turns). An item whose uri another
     source claims while the batch is being written is answered REJECTED, the others are kept.
     """
     wires = []
@@ -117,38 +117,49 @@ def ingest_all(source, items):
         if wire.uri in taken:
             raise BatchError(index, NinjsError("uri", OTHER_SOURCE))
     outcomes = []
-    turn = Turns()
-    for wire in wires:
-        try:
-            outcomes.append(apply(source, wire))
-        except NinjsError as error:
-            outcomes.append(Outcome(REJECTED, uri=wire.uri, version=wire.version, error=error))
-        turn.after_item()
+    writing = Turns()
+    while len(outcomes) < len(wires):
+        # One turn at the write lock: an item, or on SQLite the items of a slice of time, each in a savepoint
+        # of its own (apply), so that an item is stored entirely or not at all whatever happens to the others.
+        with transaction.atomic():
+            for wire in wires[len(outcomes):]:
+                try:
+                    outcomes.append(apply(source, wire))
+                except NinjsError as error:
+                    outcomes.append(Outcome(REJECTED, uri=wire.uri, version=wire.version, error=error))
+                if writing.turn_over():
+                    break
+        writing.let_others_in()
     return outcomes
 
 
 class Turns:
-    """Lets other writers in between the items of a batch, on SQLite.
+    """How long a batch keeps the write lock before letting others write.
 
-    SQLite has one write lock, and a writer that finds it taken does not queue: it sleeps and tries again,
-    up to 100 ms apart (its busy handler). Committed items a fraction of a millisecond apart would leave it
-    hardly a chance in between: after WRITE_SLICE seconds of items, the batch pauses for PAUSE, longer than
-    that sleep, so every waiting writer gets its turn within about WRITE_SLICE + PAUSE. PostgreSQL locks
-    rows, and grants a lock that several wait for (the live log's, taken by every publication) in turn:
-    nothing to do there, nor inside a transaction of the caller's, which holds the lock anyway.
+    SQLite has one write lock for the whole database, and a writer that finds it taken does not queue: it
+    sleeps and tries again, up to 100 ms apart (its busy handler). Items committed one after the other would
+    leave it hardly a chance in between: the batch writes for WRITE_SLICE seconds in one transaction (fewer
+    commits, too), then pauses for PAUSE, longer than that sleep, so that every waiting writer gets its turn
+    within about WRITE_SLICE + PAUSE. PostgreSQL locks rows, and grants a lock that several wait for (the live
+    log's, taken by every publication) in turn: there each item is a transaction of its own, without pause.
+    Inside a transaction of the caller's, which holds the lock anyway, nothing is gained by pausing.
     """
 
     WRITE_SLICE = 0.5
     PAUSE = 0.15
 
     def __init__(self):
-        self.active = connection.vendor == "sqlite" and not connection.in_atomic_block
+        self.sqlite = connection.vendor == "sqlite"
+        self.pausing = self.sqlite and not connection.in_atomic_block
         self.since = time.monotonic()
 
-    def after_item(self):
-        if self.active and time.monotonic() - self.since >= self.WRITE_SLICE:
+    def turn_over(self):
+        return not self.sqlite or time.monotonic() - self.since >= self.WRITE_SLICE
+
+    def let_others_in(self):
+        if self.pausing:
             time.sleep(self.PAUSE)
-            self.since = time.monotonic()
+        self.since = time.monotonic()
 
 
 def claimed_elsewhere(source, uris):
