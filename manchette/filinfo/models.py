@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
+from manchette.news.admin_forms import GuardedModelForm
+
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 1200
 
@@ -39,6 +41,8 @@ class Dispatch(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, mod
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="dispatch")
 
     search_fields = [index.SearchField("title"), index.SearchField("text"), index.FilterField("live")]
+    # Garbage a browser never sends (an id past 64 bits, a date at the ends of the calendar) is a form error.
+    base_form_class = GuardedModelForm
 
     class Meta:
         verbose_name = _("dépêche")

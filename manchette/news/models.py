@@ -22,6 +22,7 @@ from wagtail.url_routing import RouteResult
 from manchette.edge import keys
 
 from . import richtext
+from .admin_forms import ArticleForm
 from .visibility import expired, under_unpublished
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
@@ -306,6 +307,7 @@ class Article(Page):
     parent_page_types = ["news.Section"]
     subpage_types = []
     template = "news/article.html"
+    base_form_class = ArticleForm
 
     content_panels = [
         *Page.content_panels,
