@@ -10,11 +10,11 @@ Dispatches are published the Wagtail way (a revision, then its publication), so 
 through its signals, embargoes become scheduled publications, and the history shows what the agency sent.
 
 A batch is checked whole before anything is written: an item that cannot be read, or whose uri belongs to
-another source, refuses the batch and nothing of it is saved. It is then written item by item, each in a
-transaction of its own (on SQLite, a short slice of items), each item stored entirely or not at all: the
-database's write lock (SQLite has one for the whole database) is never held for the whole batch, so the
-newsroom, the worker and other sendings write in between. A batch cut short (a crash, a restart) may have stored its first items;
-sent again, those are resends and change nothing. Readers may see the first items of a batch before its last.
+another source, refuses the batch and nothing of it is saved. It is then written in one transaction per
+half second of items (Turns), each item in a savepoint of its own, stored entirely or not at all: the write
+lock (SQLite has one for the whole database) is never held for the whole batch, so the newsroom, the worker
+and other sendings write in between. A batch cut short (a crash, a restart) may have stored its first
+items; sent again, those are resends and change nothing. Readers may see the first items before the last.
 """
 
 import re
@@ -119,8 +119,8 @@ def ingest_all(source, items):
     outcomes = []
     writing = Turns()
     while len(outcomes) < len(wires):
-        # One turn at the write lock: an item, or on SQLite the items of a slice of time, each in a savepoint
-        # of its own (apply), so that an item is stored entirely or not at all whatever happens to the others.
+        # One turn at the write lock: the items of a slice of time, each in a savepoint of its own (apply), so
+        # that an item is stored entirely or not at all whatever happens to the others.
         with transaction.atomic():
             for wire in wires[len(outcomes):]:
                 try:
@@ -136,25 +136,24 @@ def ingest_all(source, items):
 class Turns:
     """How long a batch keeps the write lock before letting others write.
 
-    SQLite has one write lock for the whole database, and a writer that finds it taken does not queue: it
-    sleeps and tries again, up to 100 ms apart (its busy handler). Items committed one after the other would
-    leave it hardly a chance in between: the batch writes for WRITE_SLICE seconds in one transaction (fewer
-    commits, too), then pauses for PAUSE, longer than that sleep, so that every waiting writer gets its turn
-    within about WRITE_SLICE + PAUSE. PostgreSQL locks rows, and grants a lock that several wait for (the live
-    log's, taken by every publication) in turn: there each item is a transaction of its own, without pause.
-    Inside a transaction of the caller's, which holds the lock anyway, nothing is gained by pausing.
+    The batch writes for WRITE_SLICE seconds in one transaction (committing each item would cost a disk
+    flush each, and double the time of a batch on PostgreSQL), then lets go. PostgreSQL then grants the locks
+    others wait for (the live log's, taken by every publication) in turn. SQLite has one write lock for the
+    whole database, and a writer that finds it taken does not queue: it sleeps and tries again, up to 100 ms
+    apart (its busy handler), and would hardly ever fall between two slices; there the batch pauses for
+    PAUSE, longer than that sleep, so that every waiting writer gets its turn within about WRITE_SLICE +
+    PAUSE. Inside a transaction of the caller's, which holds the lock anyway, nothing is gained by pausing.
     """
 
     WRITE_SLICE = 0.5
     PAUSE = 0.15
 
     def __init__(self):
-        self.sqlite = connection.vendor == "sqlite"
-        self.pausing = self.sqlite and not connection.in_atomic_block
+        self.pausing = connection.vendor == "sqlite" and not connection.in_atomic_block
         self.since = time.monotonic()
 
     def turn_over(self):
-        return not self.sqlite or time.monotonic() - self.since >= self.WRITE_SLICE
+        return time.monotonic() - self.since >= self.WRITE_SLICE
 
     def let_others_in(self):
         if self.pausing:
