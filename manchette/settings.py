@@ -204,6 +204,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "manchette.accounts.throttle.client_address"
+AXES_USERNAME_CALLABLE = "manchette.accounts.throttle.client_username"
 AXES_LOCKOUT_CALLABLE = "manchette.accounts.responses.lockout_response"
 AXES_ENABLE_ADMIN = False
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))

@@ -19,6 +19,17 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
+# What axes' records hold of a username (AccessAttempt.username, AccessLog.username).
+USERNAME_MAX_LENGTH = 255
+
+
+def client_username(request, credentials=None):
+    """The username axes records (AXES_USERNAME_CALLABLE): as axes reads it, cut to what its columns hold. A longer
+    one, which no account has, would not fit them: a 500 on PostgreSQL, for a login form sent 100 kB of name."""
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return username[:USERNAME_MAX_LENGTH] if isinstance(username, str) else username
+
 
 def client_address(request):
     """The client's address as the server saw it (AXES_CLIENT_IP_CALLABLE): no header a client can forge."""
