@@ -23,7 +23,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction
 
 from manchette import sitemaps
-from manchette.edge import fragments
+from manchette.edge import fragments, queries
 from manchette.filinfo.models import Dispatch
 from manchette.filinfo.tests.factories import publish_dispatch
 from manchette.news.tests.factories import ArticleFactory, AuthorFactory, SectionFactory, publish
@@ -91,7 +91,7 @@ ROUTES = {
     "rss/": Route(),
     "atom/": Route(),
     "sitemap-news.xml": Route(params=("p",)),
-    "sitemap.xml": Route(),
+    "sitemap.xml": Route(params=("p",)),  # declared for every sitemap path (news/apps.py), read by the sections
     "sitemap-<slug:section>.xml": Route(args={"section": "articles"}, params=("p",)),
     "fil-info/": Route(params=("onglet", "avant"), values={
         # Cursors of the right shape, out of range: the largest the pattern takes, before 1970, ids past 2**63.
@@ -230,6 +230,17 @@ def test_every_pattern_is_known():
     assert pages == set(PAGE_ROUTES), "page types or sub-routes without an entry in PAGE_ROUTES"
     assert set(fragments._blocks) == set(FRAGMENT_ARGS)
     assert set(sitemaps.declared()) == SITEMAP_NAMES
+
+
+def test_every_declared_query_parameter_is_exercised():
+    """The parameters apps declare their pages read (edge/queries.py) are each given hostile values here."""
+    for route, spec in ROUTES.items():
+        if route.startswith("^"):
+            continue
+        path = fill(route, {name: "x1" for name in converters_of(route) | spec.args.keys()}).split("?")[0]
+        missing = queries.declared(path) - queries._everywhere - set(spec.params)
+        assert missing == set(), f"{route}: parameters read but not exercised"
+    assert queries._everywhere <= {name for _, params in PAGE_ROUTES.values() for name in params}
 
 
 # --- what the walk runs on ---------------------------------------------------------------------------------------
