@@ -30,7 +30,7 @@ from manchette.news.tests.factories import ArticleFactory, AuthorFactory, Sectio
 
 ALLOWED = {200, 301, 302, 304, 400, 401, 403, 404, 405, 413, 415, 429}
 
-HUGE_INTEGERS = ["99999999999999999999", str(2**63), str(2**63 - 1), str(2**64), "-1", "0", "1e400", "0x10", "٣"]
+HUGE_INTEGERS = ["99999999999999999999", str(2**63), str(2**63 - 1), str(2**64), "-1", "0", "1e400", "0x10", "٣", "%C2%B2"]  # ² is a digit to str.isdigit(), not to int()
 HOSTILE_SEGMENTS = [
     *HUGE_INTEGERS,
     "inconnu-de-nos-services",

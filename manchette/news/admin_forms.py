@@ -83,7 +83,8 @@ class GuardedForm:
 
 
 def is_id(value):
-    return isinstance(value, (str, int)) and str(value).isdigit() and len(str(value)) <= ID_DIGITS
+    text = str(value) if isinstance(value, (str, int)) else ""
+    return text.isascii() and text.isdigit() and len(text) <= ID_DIGITS
 
 
 def integer_ids(model, to_field_name=None):

@@ -177,7 +177,8 @@ def totally_ordered(object_list):
 def paginate(request, queryset, per_page):
     """Page through a list; a page number that is not a number or out of range is a 404."""
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or len(raw) > 6:
+    # ASCII digits only: str.isdigit() also takes « ² », which int() refuses (a 500).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise Http404(_("Cette page n’existe pas."))
     paginator = FromEitherEndPaginator(queryset, per_page)
     try:
