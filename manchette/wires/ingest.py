@@ -11,10 +11,11 @@ through its signals, embargoes become scheduled publications, and the history sh
 
 A batch is checked whole before anything is written: an item that cannot be read, or whose uri belongs to
 another source, refuses the batch and nothing of it is saved. It is then written in one transaction per
-half second of items (Turns), each item in a savepoint of its own, stored entirely or not at all: the write
-lock (SQLite has one for the whole database) is never held for the whole batch, so the newsroom, the worker
-and other sendings write in between. A batch cut short (a crash, a restart) may have stored its first
-items; sent again, those are resends and change nothing. Readers may see the first items before the last.
+slice of time (Turns: 0.1 s, 0.5 s on SQLite), each item in a savepoint of its own, stored entirely or not
+at all: the write lock (SQLite has one for the whole database) is never held for the whole batch, so the
+newsroom, the worker and other sendings write in between. A batch cut short (a crash, a restart) may have
+stored its first items; sent again, those are resends and change nothing. Readers may see the first items
+before the last.
 """
 
 import re
@@ -136,24 +137,28 @@ def ingest_all(source, items):
 class Turns:
     """How long a batch keeps the write lock before letting others write.
 
-    The batch writes for WRITE_SLICE seconds in one transaction (committing each item would cost a disk
-    flush each, and double the time of a batch on PostgreSQL), then lets go. PostgreSQL then grants the locks
-    others wait for (the live log's, taken by every publication) in turn. SQLite has one write lock for the
-    whole database, and a writer that finds it taken does not queue: it sleeps and tries again, up to 100 ms
-    apart (its busy handler), and would hardly ever fall between two slices; there the batch pauses for
-    PAUSE, longer than that sleep, so that every waiting writer gets its turn within about WRITE_SLICE +
-    PAUSE. Inside a transaction of the caller's, which holds the lock anyway, nothing is gained by pausing.
+    The batch writes for a slice of time in one transaction (committing each item would cost a disk flush
+    each, and double the time of a batch on PostgreSQL), then lets go. PostgreSQL grants the locks others
+    wait for (the live log's, taken by every publication) in turn: a short slice is enough there. SQLite has
+    one write lock for the whole database, and a writer that finds it taken does not queue: it sleeps and
+    tries again, up to 100 ms apart (its busy handler), and would hardly ever fall between two slices; there
+    the batch pauses for PAUSE, longer than that sleep, after each longer slice, so that every waiting writer
+    gets its turn within about SQLITE_SLICE + PAUSE. Inside a transaction of the caller's, which holds the
+    lock anyway, nothing is gained by pausing.
     """
 
-    WRITE_SLICE = 0.5
+    SLICE = 0.1
+    SQLITE_SLICE = 0.5
     PAUSE = 0.15
 
     def __init__(self):
-        self.pausing = connection.vendor == "sqlite" and not connection.in_atomic_block
+        sqlite = connection.vendor == "sqlite"
+        self.slice = self.SQLITE_SLICE if sqlite else self.SLICE
+        self.pausing = sqlite and not connection.in_atomic_block
         self.since = time.monotonic()
 
     def turn_over(self):
-        return time.monotonic() - self.since >= self.WRITE_SLICE
+        return time.monotonic() - self.since >= self.slice
 
     def let_others_in(self):
         if self.pausing:
