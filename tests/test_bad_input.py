@@ -95,7 +95,8 @@ ROUTES = {
     "sitemap-<slug:section>.xml": Route(args={"section": "articles"}, params=("p",)),
     "fil-info/": Route(params=("onglet", "avant"), values={
         # Cursors of the right shape, out of range: the largest the pattern takes, before 1970, ids past 2**63.
-        "avant": ["9999999999999999-999999999999999999", "0-0", "0-9223372036854775808", "-1-1", "1-1-1"],
+        "avant": ["9999999999999999-999999999999999999", "0-0", "0-9223372036854775808", "-1-1", "1-1-1",
+                  "%D9%A3-%D9%A3", "%C2%B2-1"],  # \d takes Arabic-Indic digits (int() does too), not ²
         "onglet": ["une", "UNE", "tous%00"],
     }),
     "fil-info/bloc/": Route(),
