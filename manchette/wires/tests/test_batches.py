@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 
 from manchette.filinfo.models import Dispatch, FeedEntry
 from manchette.wires import ingest as wires_ingest
@@ -68,7 +69,7 @@ def test_an_item_another_source_claims_during_the_batch_is_refused_alone(agency,
 
 @pytest.mark.django_db(transaction=True)
 def test_another_writer_gets_through_while_a_big_batch_is_written(agency, own_redis):
-    """The newsroom publishes a dispatch while an agency's batch of 250 is being written: it must not wait
+    """The newsroom publishes a dispatch once an agency's batch of 250 is under way: it must not wait
     for the whole batch (a batch written in one transaction held SQLite's write lock, or on PostgreSQL the
     live log's lock, until its end: the publication then failed once its timeout ran out)."""
     items = [item(number) for number in range(250)]
@@ -103,15 +104,25 @@ def test_another_writer_gets_through_while_a_big_batch_is_written(agency, own_re
         finally:
             connection.close()
 
-    sender = threading.Thread(target=agency_sends)
-    sender.start()
-    # Well into the batch: its items are being written.
-    time.sleep(1)
-    assert sender.is_alive(), "the batch ended too soon for the test to mean anything"
-    writer = threading.Thread(target=newsroom_publishes)
-    writer.start()
-    writer.join(WRITER_TIMEOUT + 30)
-    sender.join(120)
+    written, under_way = [], threading.Event()
+
+    def count(**kwargs):
+        # Sent by the batch's thread as it writes (in its transaction, committed or not).
+        written.append(1)
+        if len(written) == 20:
+            under_way.set()
+
+    post_save.connect(count, sender=WireItem, dispatch_uid="test-batch-under-way")
+    try:
+        sender = threading.Thread(target=agency_sends)
+        sender.start()
+        assert under_way.wait(30), "the batch did not start"
+        writer = threading.Thread(target=newsroom_publishes)
+        writer.start()
+        writer.join(WRITER_TIMEOUT + 30)
+        sender.join(120)
+    finally:
+        post_save.disconnect(sender=WireItem, dispatch_uid="test-batch-under-way")
     assert "error" not in newsroom, newsroom["error"]
     assert newsroom["seconds"] < WRITER_TIMEOUT and 0 < newsroom["items_in"] < len(items), (newsroom, batch.get("seconds"))
     assert [outcome.status for outcome in batch["outcomes"]] == [CREATED] * len(items)
