@@ -345,6 +345,8 @@ HTTP_MAX_HEAD_BYTES = int(os.environ.get("HTTP_MAX_HEAD_BYTES", str(32 * 1024)))
 HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
 HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
 HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
+# Seconds a request body may stand still (no byte of it) before the connection is closed.
+HTTP_BODY_TIMEOUT_SECONDS = float(os.environ.get("HTTP_BODY_TIMEOUT_SECONDS", "30"))
 
 # Wagtail's login form leaves its password label out of gettext.
 WAGTAILADMIN_USER_LOGIN_FORM = "manchette.news.admin_forms.LoginForm"

@@ -25,12 +25,13 @@ from .stack import Stack
 
 
 class Limits:
-    def __init__(self, url_bytes, header_bytes, head_bytes, headers, head_seconds, connections):
+    def __init__(self, url_bytes, header_bytes, head_bytes, headers, head_seconds, body_seconds, connections):
         self.url_bytes = url_bytes
         self.header_bytes = header_bytes
         self.head_bytes = head_bytes
         self.headers = headers
         self.head_seconds = head_seconds
+        self.body_seconds = body_seconds
         self.connections = connections
 
 
@@ -38,7 +39,8 @@ class Limits:
 def limits():
     return Limits(
         settings.HTTP_MAX_URL_BYTES, settings.HTTP_MAX_HEADER_BYTES, settings.HTTP_MAX_HEAD_BYTES,
-        settings.HTTP_MAX_HEADERS, settings.HTTP_HEAD_TIMEOUT_SECONDS, connection_limit(settings.HTTP_MAX_CONNECTIONS),
+        settings.HTTP_MAX_HEADERS, settings.HTTP_HEAD_TIMEOUT_SECONDS, settings.HTTP_BODY_TIMEOUT_SECONDS,
+        connection_limit(settings.HTTP_MAX_CONNECTIONS),
     )
 
 
@@ -78,6 +80,29 @@ BUSY = refusal(503, b"Service Unavailable", "Le serveur est surchargé, réessay
 )
 
 
+class Sweeper:
+    """Once a second, closes the connections of a server that took too long over a head or a body."""
+
+    @classmethod
+    def start(cls, server_state, loop, limits):
+        if getattr(server_state, "edge_sweeper", None) is None:
+            server_state.edge_sweeper = cls(server_state, loop, limits)
+
+    def __init__(self, server_state, loop, limits):
+        self.connections = server_state.connections
+        self.loop = loop
+        self.interval = min(1.0, limits.head_seconds / 4)
+        self.loop.call_later(self.interval, self.sweep)
+
+    def sweep(self):
+        now = self.loop.time()
+        for connection in list(self.connections):
+            swept = getattr(connection, "swept", None)
+            if swept is not None:
+                swept(now)
+        self.loop.call_later(self.interval, self.sweep)
+
+
 class Refused(Exception):
     """Raised from a parser callback: httptools stops parsing, and data_received answers ANSWER."""
 
@@ -105,14 +130,20 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.stack = self.app if isinstance(self.app, Stack) else None
         self.edge = self.stack.edge if self.stack is not None else None
         self.limits = limits()
-        self.head_bytes = 0  # of the unfinished head, counted as they arrive
-        self.reading_head = True
-        self.head_timer = None
         self.refused = None
+        # Reading a head: since when (loop time; None while an answer is on its way or after the head), its
+        # bytes not yet parsed into whole headers, the length of those that are.
+        self.head_since = None
+        self.head_bytes = 0
+        self.head_length = 0
+        self.reading_head = True
+        self.head_begun = False
         self.ended_here = False  # a request ended within the chunk being parsed
-        self.head_length = 0  # of the headers parsed so far
+        # Reading a body: when it last moved, or None; bytes received since (a trailer is never-ending otherwise).
+        self.body_since = None
+        self.stalled_bytes = 0
 
-    # Limits
+    # Limits. Times are checked by one sweep a second per process (Sweeper), not by a timer per request.
 
     def connection_made(self, transport):
         super().connection_made(transport)
@@ -121,68 +152,76 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             self.transport.close()
             return
         # A connection must send a whole head in time, the first one counted from now.
-        self._start_head_timer()
+        self.head_since = self.loop.time()
+        Sweeper.start(self.server_state, self.loop, self.limits)
 
-    def connection_lost(self, exc):
-        self._stop_head_timer()
-        super().connection_lost(exc)
-
-    def _start_head_timer(self):
-        if self.head_timer is None:
-            self.head_timer = self.loop.call_later(self.limits.head_seconds, self._head_too_slow)
-
-    def _stop_head_timer(self):
-        if self.head_timer is not None:
-            self.head_timer.cancel()
-            self.head_timer = None
-
-    def _head_too_slow(self):
-        self.head_timer = None
-        if not self.transport.is_closing():
-            if self.head_bytes or getattr(self, "url", None):
-                self.transport.write(TOO_SLOW)
-            self.transport.close()
+    def swept(self, now):
+        """Closes this connection if it took too long over a head or a body (Sweeper)."""
+        if self.head_since is not None and now - self.head_since > self.limits.head_seconds:
+            # A connection that said nothing is just closed; a head begun and not finished gets a 408.
+            self._refuse(TOO_SLOW if self.head_begun else None)
+        elif (
+            self.body_since is not None and now - self.body_since > self.limits.body_seconds
+            and not self.flow.read_paused  # the application has not taken what came yet: not the client's doing
+        ):
+            self._refuse(None)
 
     def data_received(self, data):
         if self.refused is not None:
             return
         counting = self.reading_head
+        if counting and self.head_since is None and (self.cycle is None or self.cycle.response_complete):
+            # Whatever comes between requests gets no more time than a head (not even blank lines); bytes that
+            # come while an answer is being written wait for it, under uvicorn's keep-alive delay after.
+            self.head_since = self.loop.time()
+        if counting:
+            self.head_begun = True
         self.ended_here = False
-        if counting:  # whatever comes between requests gets no more time than a head (not even blank lines)
-            self._start_head_timer()
+        self.stalled_bytes += len(data)
+        stalled = self.stalled_bytes
+        # uvicorn's data_received, with our refusals.
+        self._unset_keepalive_if_required()
         try:
-            super().data_received(data)
-        except Refused as refused:  # a callback refused, before uvicorn could answer
-            return self._refuse(refused.answer)
-        if self.refused is None and self.reading_head and counting and not self.ended_here:
-            # Bytes of a head still unfinished (httptools keeps them until a header is whole). A head that
-            # follows a request ended within this chunk counts from the next one: at most one read more than
-            # the limit is ever held.
-            self.head_bytes += len(data)
-            if self.head_bytes > self.limits.head_bytes:
-                self._refuse(HEAD_TOO_LARGE)
-
-    def send_400_response(self, msg):
-        # uvicorn answers a parser error: when one of our callbacks refused, that answer is ours.
-        if self.refused is not None:
-            return self._refuse(self.refused)
-        super().send_400_response(msg)
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+            return
+        except httptools.HttpParserError:
+            if self.refused is not None:
+                return self._refuse(self.refused)
+            self.logger.warning("Invalid HTTP request received.")
+            return self.send_400_response("Invalid HTTP request received.")
+        if self.reading_head:
+            if counting and not self.ended_here:
+                # Bytes of a head still unfinished (httptools keeps them until a header is whole). A head that
+                # follows a request ended within this chunk counts from the next one: at most one read more
+                # than the limit is ever held.
+                self.head_bytes += len(data)
+                if self.head_bytes > self.limits.head_bytes:
+                    self._refuse(HEAD_TOO_LARGE)
+        elif self.stalled_bytes >= stalled and stalled > self.limits.head_bytes:
+            # Past the head, bytes that moved no body forward (a chunk's extensions, a trailer) are a head too.
+            self._refuse(HEAD_TOO_LARGE)
 
     def _refuse(self, answer):
-        self.refused = answer
-        self._stop_head_timer()
+        self.refused = answer or b""
+        self.head_since = self.body_since = None
         if not self.transport.is_closing():
-            self.transport.write(answer)
+            if answer:
+                self.transport.write(answer)
             self.transport.close()
 
     def _refusing(self, answer):
         self.refused = answer
         raise Refused(answer)
 
-    def on_message_begin(self):
-        super().on_message_begin()
-        self.head_length = 0
-        self._start_head_timer()
+    def on_body(self, body):
+        self.stalled_bytes = 0
+        self.body_since = self.loop.time()
+        super().on_body(body)
 
     # on_url and on_header are uvicorn's, with the limits: called for every header, they stay lean.
 
@@ -206,17 +245,24 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.headers.append((name, value))
 
     def on_message_complete(self):
-        super().on_message_complete()
         self.reading_head = True
-        self.head_bytes = 0
         self.ended_here = True
+        self.head_bytes = self.stalled_bytes = 0
+        self.body_since = None
+        # uvicorn's
+        if (self.parser.should_upgrade() and self._should_upgrade()) or self.cycle.response_complete:
+            return
+        self.cycle.more_body = False
+        self.cycle.message_event.set()
 
     # The fast path
 
     def on_headers_complete(self):
         self.reading_head = False
-        self.head_bytes = 0
-        self._stop_head_timer()
+        self.head_bytes = self.head_length = self.stalled_bytes = 0
+        self.head_since = None
+        self.head_begun = False
+        self.body_since = self.loop.time()  # until the request ends (at once, without a body)
         # As uvicorn decides for its own answers: HTTP/1.0 connections close after one.
         keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
         answer = self._cached_answer(keep_alive)

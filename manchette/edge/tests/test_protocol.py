@@ -309,6 +309,7 @@ def tight(settings):
     settings.HTTP_MAX_HEAD_BYTES = 8000
     settings.HTTP_MAX_HEADERS = 20
     settings.HTTP_HEAD_TIMEOUT_SECONDS = 1
+    settings.HTTP_BODY_TIMEOUT_SECONDS = 1
     settings.HTTP_MAX_CONNECTIONS = 4
     limits.cache_clear()
     yield settings
@@ -394,3 +395,39 @@ def test_past_the_connection_limit_the_next_gets_a_french_503_and_the_server_goe
     assert again.answer()[0] == 200
     for connection in [*held, again]:
         connection.close()
+
+
+def test_an_endless_trailer_is_refused_before_it_ends(tight, served):
+    """After a chunked body's last chunk, httptools keeps a trailer line whole as it does a header."""
+    connection = Connection(served[0])
+    connection.send(b"POST /monde/ HTTP/1.1\r\nHost: journal.example\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sans-Fin: ")
+    sent = 0
+    try:
+        while sent < 50 * 2**20:
+            connection.send(b"a" * 65536)
+            sent += 65536
+    except OSError:
+        pass
+    assert sent < 10 * 2**20, "the server kept reading an endless trailer"
+    connection.close()
+
+
+def test_a_body_that_stands_still_is_closed(tight, served, connection):
+    connection.send(b"POST /monde/ HTTP/1.1\r\nHost: journal.example\r\nContent-Length: 100\r\n\r\nabc")
+    started = time.monotonic()
+    connection.socket.settimeout(5)
+    while connection.socket.recv(65536):
+        pass
+    assert time.monotonic() - started < 3.5
+
+
+def test_a_head_begun_while_the_answer_is_written_is_not_cut_by_the_head_delay(tight, served):
+    """Bytes of the next request that come while an answer is on its way wait for it; they get the
+    keep-alive delay after it, and the answer itself is never interrupted."""
+    port, newsroom, _, _ = served
+    newsroom.delay = 2.5  # longer than the head delay
+    connection = Connection(port)
+    connection.send(request() + b"GET /monde/ HT")
+    status, headers, _ = connection.answer()
+    assert status == 200 and "connection" not in headers
+    connection.close()
