@@ -172,3 +172,28 @@ def test_open_pages_are_told_when_a_section_closes_and_opens_again(newsroom, dja
         publish(hidden.get_parent().specific)
     told = [(row[2], row[3], row[4]) for row in events_after(start)]
     assert any(k == key and action == "upsert" and "Article caché" in data for k, action, data in told)
+
+
+def test_closing_a_big_section_tells_open_pages_of_the_newest_items_and_forgets_them_all(
+    newsroom, django_capture_on_commit_callbacks, monkeypatch
+):
+    import json
+
+    from manchette.filinfo import events
+    from manchette.live.models import Event
+
+    _, hidden = newsroom
+    section = hidden.get_parent()
+    more = [ArticleFactory(parent=section, slug=f"autre-{n}", title=f"Autre article caché {n}") for n in range(4)]
+    for page in more:
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(page)
+    monkeypatch.setattr(events, "TOLD_AT_MOST", 2)
+    start = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_section(hidden)
+    told = list(Event.objects.filter(id__gt=start, action="remove").values_list("key", flat=True))
+    assert told == [f"article-{more[-2].pk}", f"article-{more[-1].pk}"]
+    rows = Event.objects.filter(topic="filinfo").values_list("key", "action", "data")
+    assert not any("caché" in data for _, _, data in rows)
+    assert all(json.loads(data)["key"] == key for key, action, data in rows if action == "remove")

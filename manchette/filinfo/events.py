@@ -23,6 +23,8 @@ TOPIC = "filinfo"
 LIST_KEY = keys.list_of("filinfo")
 UPSERT = "upsert"
 REMOVE = log.REMOVE
+# Items a rebuild tells open pages of, each way: the newest, which are those pages show.
+TOLD_AT_MOST = 200
 
 
 def entry_key(item):
@@ -122,16 +124,19 @@ def rebuild(tell=False):
     with transaction.atomic():
         gone = FeedEntry.objects.filter(article__isnull=False).exclude(article__in=visible_articles().values("pk"))
         gone = gone | FeedEntry.objects.filter(dispatch__isnull=False).exclude(dispatch__live=True)
-        gone_keys = list(gone.values_list("key", flat=True))
-        FeedEntry.objects.filter(key__in=gone_keys).delete()
+        # Open pages show the newest items: they are told of those; replays forget every item that went.
+        told = list(gone.order_by("-published_at").values_list("key", flat=True)[:TOLD_AT_MOST]) if tell else []
+        if tell:
+            log.forget(TOPIC, gone.values("key"))
+        gone.delete()
         existing = set(FeedEntry.objects.values_list("key", flat=True))
         added = FeedEntry.objects.bulk_create(
             (FeedEntry(key=key, **fields) for key, fields in wanted.items() if key not in existing), batch_size=2000
         )
+        for key in reversed(told):
+            log.append(TOPIC, key, REMOVE, {"key": key})
         if tell:
-            for key in gone_keys:
-                log.append(TOPIC, key, REMOVE, {"key": key})
-            for entry in sorted(added, key=lambda entry: entry.published_at):
+            for entry in sorted(added, key=lambda entry: entry.published_at)[-TOLD_AT_MOST:]:
                 log.append(TOPIC, entry.key, UPSERT, event_data(entry))
         readers.changed([LIST_KEY])
     return len(wanted)

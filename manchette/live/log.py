@@ -14,6 +14,8 @@ process then reads the log itself, from the last id it has.
 import json
 
 from django.db import close_old_connections, connection, connections, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 
 from manchette.edge.bus import Signal
 
@@ -41,6 +43,13 @@ def append(topic, key, action, data):
         Event.objects.filter(topic=topic, key=key, id__lt=event.id).exclude(action=REMOVE).update(action=REMOVE, data=event.data)
     transaction.on_commit(signal.send)
     return event
+
+
+def forget(topic, keys):
+    """Rewrites every event of TOPIC about one of KEYS (a list or a subquery) as a removal, in the caller's
+    transaction: a replay no longer gives back what they said."""
+    data = Concat(Value('{"key": "'), F("key"), Value('"}'))  # keys are plain names (filinfo: article-12)
+    Event.objects.filter(topic=topic, key__in=keys).exclude(action=REMOVE).update(action=REMOVE, data=data)
 
 
 def last_id():
