@@ -190,8 +190,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # every login that calls authenticate() with the request: Wagtail's admin, readers' logins to come.
 # An account is locked out from one address after LOGIN_FAILURE_LIMIT failures there, for LOGIN_LOCKOUT_MINUTES;
 # from every other address it still logs in. An account that failed LOGIN_ACCOUNT_FAILURE_LIMIT times in that
-# time, from anywhere, takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS, except from an address it logged in
-# from within LOGIN_KNOWN_ADDRESS_DAYS.
+# time, from anywhere, takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS from each address, except from an address
+# it logged in from within LOGIN_KNOWN_ADDRESS_DAYS. An IPv6 address counts with its /64.
 AUTHENTICATION_BACKENDS = [
     "manchette.accounts.backends.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from .responses import refusal
+from .throttle import network
 
 # URL names of the views that send a password reset e-mail.
 PASSWORD_RESET_VIEWS = {"wagtailadmin_password_reset"}
@@ -29,7 +30,7 @@ class PasswordResetLimitMiddleware:
         if request.method != "POST" or request.resolver_match.url_name not in PASSWORD_RESET_VIEWS:
             return None
         email = request.POST.get("email", "").strip().lower()
-        over = count(f"address:{request.META.get('REMOTE_ADDR')}") > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+        over = count(f"address:{network(request.META.get('REMOTE_ADDR'))}") > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
         if email:
             over |= count(f"email:{email}") > settings.PASSWORD_RESET_LIMIT_PER_EMAIL
         if not over:

@@ -3,12 +3,17 @@
 Axes locks out an account and an address together (AXES_LOCKOUT_PARAMETERS): whoever fails the editor-in-chief's
 password from elsewhere cannot lock her out. What that leaves open, guessing one account's password from many
 addresses, is slowed here: once the account has failed LOGIN_ACCOUNT_FAILURE_LIMIT times within the lockout
-window, from any addresses, it takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS — a rate, not a lock. The
-attempts refused meanwhile are neither checked nor counted, and an address the account logged in from lately
-is not slowed, so the newsroom's own login goes through an attack from elsewhere.
+window, from any addresses, it takes one attempt per LOGIN_ACCOUNT_DELAY_SECONDS from each address — a rate,
+not a lock. Each address has its own turn, so an attacker's stream of attempts cannot take the editor's from
+the hotel's wifi; the attempts refused meanwhile are neither checked nor counted; and an address the account
+logged in from lately is not slowed at all, so the newsroom's own login goes through an attack from elsewhere.
+
+An address, here and in axes' records, is an IPv4 address, or the /64 of an IPv6 address (written as its first
+address, 2001:db8:1:2::): one subscriber gets a whole /64, and its privacy addresses change every day.
 """
 
 import hashlib
+import ipaddress
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -33,7 +38,21 @@ def client_username(request, credentials=None):
 
 def client_address(request):
     """The client's address as the server saw it (AXES_CLIENT_IP_CALLABLE): no header a client can forge."""
-    return request.META.get("REMOTE_ADDR")
+    return network(request.META.get("REMOTE_ADDR"))
+
+
+def network(address):
+    """What an address counts as: an IPv6 address as the first address of its /64 (not "…/64", which PostgreSQL's
+    driver refuses for axes' inet column), an IPv4 address written in IPv6 as IPv4, anything else as it is."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.IPv6Network((parsed, 64), strict=False).network_address)
 
 
 class LoginHandler(AxesDatabaseHandler):
@@ -53,8 +72,9 @@ def account_throttled(request, username):
     failed = AccessAttempt.objects.filter(username=username, attempt_time__gte=since).aggregate(n=Sum("failures_since_start"))
     if (failed["n"] or 0) < settings.LOGIN_ACCOUNT_FAILURE_LIMIT or known_address(request, username):
         return False
-    # One attempt per delay goes through, whichever process gets it first (atomic with Redis; per process without).
-    slot = "login-account-slot:" + hashlib.sha256(username.encode()).hexdigest()
+    # One attempt per delay and address goes through, whichever process gets it first (atomic with Redis; per
+    # process without). Per address: attempts from elsewhere, however many, do not take this address's turn.
+    slot = "login-account-slot:" + hashlib.sha256(f"{username}\0{request.axes_ip_address}".encode()).hexdigest()
     return not cache.add(slot, 1, timeout=settings.LOGIN_ACCOUNT_DELAY_SECONDS)
 
 

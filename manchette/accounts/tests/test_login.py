@@ -86,9 +86,9 @@ def test_the_lockout_ends_after_the_cool_off(client, editor, limits):
 def test_failures_from_many_addresses_slow_the_account_down(client, editor, limits):
     for n in range(3):
         fail(client, f"192.0.2.{n}", 2)
-    # Six failures on the account: one attempt goes through per delay, from wherever it comes.
+    # Six failures on the account: from each address, one attempt goes through per delay.
     assert attempt(client, "192.0.2.50", "pas-le-bon").status_code == 200
-    refused = attempt(client, "192.0.2.51", PASSWORD)
+    refused = attempt(client, "192.0.2.50", PASSWORD)
     assert_refused(refused, "Patientez quelques secondes")
     assert refused["Retry-After"] == "30"
     assert not logged_in(refused)
@@ -97,7 +97,18 @@ def test_failures_from_many_addresses_slow_the_account_down(client, editor, limi
     from django.core.cache import cache
 
     cache.clear()
-    assert logged_in(attempt(client, "192.0.2.51", PASSWORD))
+    assert logged_in(attempt(client, "192.0.2.50", PASSWORD))
+
+
+@pytest.mark.django_db
+def test_an_attacker_hammering_the_account_does_not_take_another_addresss_attempt(client, editor, limits):
+    limits.AXES_FAILURE_LIMIT = 100  # the attacker's address is not locked out: only the account's rate holds it
+    fail(client, ATTACKER, 6)
+    hammered = fail(client, ATTACKER, 20)
+    assert [r.status_code for r in hammered] == [200] + [429] * 19
+    # The editor, on an address the account never logged in from (a hotel's wifi), gets in at the first try.
+    assert logged_in(attempt(client, "192.0.2.77", PASSWORD))
+    assert attempt(client, ATTACKER, PASSWORD).status_code == 429
 
 
 @pytest.mark.django_db
@@ -106,8 +117,39 @@ def test_an_address_the_account_logged_in_from_is_not_slowed(client, editor, lim
     client.logout()
     for n in range(4):
         fail(client, f"192.0.2.{n}", 2)
+    # A typo then the right password: slowed from an unknown address, not from the newsroom's.
+    assert attempt(client, "192.0.2.50", "pas-le-bon").status_code == 200
     assert attempt(client, "192.0.2.50", PASSWORD).status_code == 429
+    assert attempt(client, NEWSROOM, "pas-le-bon").status_code == 200
     assert logged_in(attempt(client, NEWSROOM, PASSWORD))
+
+
+@pytest.mark.django_db
+def test_ipv6_addresses_of_one_64_share_the_lockout(client, editor, limits):
+    # A host takes as many addresses of its /64 as it likes: they count as one.
+    for suffix in ("a", "b"):
+        assert attempt(client, f"2001:db8:1:2::{suffix}", "pas-le-bon").status_code == 200
+    assert_refused(attempt(client, "2001:db8:1:2:ffff::c", "pas-le-bon"), "depuis votre adresse")
+    assert_refused(attempt(client, "2001:db8:1:2::d", PASSWORD), "depuis votre adresse")
+    assert logged_in(attempt(client, "2001:db8:1:3::1", PASSWORD))
+    # An IPv4 address written in IPv6 is that IPv4 address.
+    client.logout()
+    fail(client, ATTACKER, 2)
+    assert_refused(attempt(client, f"::ffff:{ATTACKER}", "pas-le-bon"), "depuis votre adresse")
+    assert attempt(client, ATTACKER, PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_an_address_of_a_known_64_is_not_slowed(client, editor, limits):
+    # The newsroom's IPv6 privacy addresses change every day: its /64 is what is known.
+    assert logged_in(attempt(client, "2001:db8:5:6::1", PASSWORD))
+    client.logout()
+    for n in range(4):
+        fail(client, f"192.0.2.{n}", 2)
+    assert attempt(client, "2001:db8:9:9::1", "pas-le-bon").status_code == 200
+    assert attempt(client, "2001:db8:9:9::2", PASSWORD).status_code == 429
+    assert attempt(client, "2001:db8:5:6:1234::7", "pas-le-bon").status_code == 200
+    assert logged_in(attempt(client, "2001:db8:5:6:abcd::8", PASSWORD))
 
 
 @pytest.mark.django_db

@@ -49,3 +49,10 @@ def test_the_form_itself_and_odd_input_never_give_a_500(client, limits):
     assert client.get(RESET, REMOTE_ADDR="203.0.113.7").status_code == 200
     for email in ("", "pas-une-adresse", "x" * 500 + "@example.com", "a\x00b@example.com"):
         assert client.post(RESET, {"email": email}, REMOTE_ADDR="198.51.100.1").status_code in (200, 302, 429)
+
+
+@pytest.mark.django_db
+def test_ipv6_addresses_of_one_64_count_as_one_address(client, limits):
+    answers = [ask(client, f"n{n}@example.com", address=f"2001:db8:1:2::{n + 1}") for n in range(5)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 302, 429]
+    assert ask(client, "autre@example.com", address="2001:db8:1:3::1").status_code == 302
