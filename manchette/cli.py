@@ -86,6 +86,13 @@ def serve(argv):
 def worker(argv):
     from django.core.management import call_command
 
+    from manchette.edge.security import refuse_to_serve
+
+    # The worker signs what the site reads back (shared blocks' token, e-mails' links): the same real key.
+    refusal = refuse_to_serve()
+    if refusal:
+        print(f"manchette worker : {refusal}", file=sys.stderr)
+        return 2
     _data_dirs()
     call_command("migrate", interactive=False, verbosity=0)
     # Anything that fell due while no worker ran is published now, then the queue takes over.
@@ -101,15 +108,27 @@ def demo_secret_key():
 
     folder = Path(os.environ.get("MANCHETTE_DATA_DIR", Path.cwd() / "var")).resolve()
     path = folder / "secret-key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+    key = path.read_text().strip() if path.exists() else ""
+    if key:
+        return key
+    # Absent, or empty (left by a crash of an older demo): made whole in a file of its own, then given the key's
+    # name, so the name never holds part of a key. Linked where no key is, so that of two demos starting at once
+    # the first key stays and both read it; renamed over an empty file.
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".secret-key.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another demo made it just now
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as file:
-                file.write(secrets.token_urlsafe(50) + "\n")
+            os.link(temporary, path)
+        except FileExistsError:
+            if not path.read_text().strip():
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

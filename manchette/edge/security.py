@@ -34,7 +34,7 @@ def insecure_secret_key():
 
 
 def refuse_to_serve():
-    """The message `manchette serve` stops with, in French, or None when it may start."""
+    """The message `manchette serve` and `manchette worker` stop with, in French, or None when they may start."""
     reason = insecure_secret_key()
     if reason is None or settings.DEBUG:
         return None
@@ -52,6 +52,44 @@ def check_secret_key(app_configs, **kwargs):
     if reason is None:
         return []
     return [checks.Error(reason, hint=_("Définissez la variable d’environnement SECRET_KEY."), id="manchette.E001")]
+
+
+def proxy_ssl_header_warnings():
+    """Why SECURE_PROXY_SSL_HEADER should go, in French: TRUSTED_PROXIES is the one way to learn the scheme."""
+    if not getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return []
+    # Django believes this header from any peer and takes its first value; TRUSTED_PROXIES (edge/proxies.py)
+    # believes X-Forwarded-Proto from the trusted proxies only, its last value, and gives Django the scheme in
+    # the ASGI scope (request.is_secure() follows it when SECURE_PROXY_SSL_HEADER is unset). With both, the two
+    # can disagree: an http request claiming https is neither redirected nor kept under the right key.
+    if settings.TRUSTED_PROXIES:
+        message = _(
+            "SECURE_PROXY_SSL_HEADER est posée alors que TRUSTED_PROXIES donne déjà le schéma : Django croit "
+            "cet en-tête de n’importe qui et en prend la première valeur, et peut contredire les proxys de "
+            "confiance."
+        )
+    else:
+        message = _(
+            "SECURE_PROXY_SSL_HEADER est posée sans TRUSTED_PROXIES : Django croit cet en-tête de quiconque "
+            "joint le serveur, qui peut se dire en HTTPS sur une connexion HTTP et échapper à "
+            "SECURE_SSL_REDIRECT."
+        )
+    return [
+        checks.Warning(
+            message,
+            hint=_(
+                "Retirez SECURE_PROXY_SSL_HEADER et donnez les adresses du proxy dans TRUSTED_PROXIES : le "
+                "schéma de X-Forwarded-Proto est alors cru de lui seul, par Django comme par le cache."
+            ),
+            id="manchette.W001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_proxy_ssl_header(app_configs, **kwargs):
+    """`manchette check --deploy` warns about SECURE_PROXY_SSL_HEADER: TRUSTED_PROXIES is the documented way."""
+    return proxy_ssl_header_warnings()
 
 
 def csp_hash(text):
@@ -94,7 +132,7 @@ class StrictTransportSecurityMiddleware:
     """HSTS on every answer of a site whose public address is https (SECURE_HSTS_SECONDS).
 
     Django's SecurityMiddleware sends it only on requests it knows came by HTTPS, which a proxy that ends TLS
-    hides unless SECURE_PROXY_SSL_HEADER is trusted; and a page kept by the edge keeps the headers of its first
+    hides unless its address is in TRUSTED_PROXIES; and a page kept by the edge keeps the headers of its first
     render. Browsers ignore the header on plain HTTP, so sending it always is safe."""
 
     def __init__(self, get_response):

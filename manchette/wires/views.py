@@ -1,6 +1,9 @@
 """The agencies' door (POST /api/depeches/) and the fil info in ninjs for partners (/fil-info/ninjs.json)."""
 
+import logging
+
 from django.conf import settings
+from django.db import OperationalError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,6 +24,10 @@ FEED_SIZE = 50
 # Partners poll: a short shared cache spares the database, and a new dispatch shows within this delay.
 FEED_CACHE_SECONDS = 30
 REALM = 'Bearer realm="manchette"'
+# When the database is too busy to finish a sending, the agency is told to send it again after this long.
+RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 @csrf_exempt
@@ -63,6 +70,14 @@ def receive_wires(request):
     except BatchError as refused:
         extra = {"element": refused.index} if isinstance(data, list) else {}
         return error(400, str(refused.error), field=refused.error.field or None, **extra)
+    except OperationalError:
+        # The database gave up (SQLite's busy timeout, a lost connection) after earlier slices of the sending
+        # were committed: each item is stored whole or not at all, and a resent item already stored is
+        # answered « inchangee », so the agency resends everything.
+        logger.warning("Envoi de dépêches interrompu par la base (source %s)", source.slug, exc_info=True)
+        response = error(503, busy())
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     status = 201 if any(outcome.status == CREATED for outcome in outcomes) else 200
     return JsonResponse({"resultats": [outcome.as_json() for outcome in outcomes]}, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -81,6 +96,13 @@ def body_limit():
 
 def too_large(limit):
     return f"Envoi trop volumineux (au plus {limit} octets)."
+
+
+def busy():
+    return gettext(
+        "La base de données n’a pas pu enregistrer tout l’envoi : une partie des dépêches peut l’avoir été. "
+        "Renvoyez l’envoi entier plus tard ; une dépêche déjà reçue n’en est pas changée."
+    )
 
 
 def max_items():

@@ -1,8 +1,8 @@
 """Safe production defaults: no public SECRET_KEY in production, the hosts of SITE_URL only, HTTPS settings, and a
 Content-Security-Policy without nonces on reader pages, kept with the pages the edge serves."""
 
+import asyncio
 import os
-import re
 import stat
 import subprocess
 import sys
@@ -13,9 +13,16 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.handlers.asgi import ASGIRequest
+from django.middleware.security import SecurityMiddleware
+from django.test import Client
+from django.urls import path
 
 from manchette import cli
+from manchette import urls as project_urls
 from manchette.edge import security
+from manchette.edge.proxies import TrustedProxies
+from manchette.edge.stack import Stack
 from manchette.news.tests.factories import ArticleFactory, SectionFactory
 
 CSP = "Content-Security-Policy"
@@ -79,6 +86,39 @@ def test_the_demo_keeps_a_key_of_its_own_readable_by_its_owner_only(tmp_path, mo
     assert cli.demo_secret_key() == key, "the same key after a restart: sessions survive"
 
 
+def test_the_demo_remakes_an_empty_key_file_and_writes_it_whole(tmp_path, monkeypatch):
+    """An empty var/secret-key (a crash right after its creation) is made again, not read as no key at all (which
+    fell back to the public key, and serve then refused to start)."""
+    monkeypatch.setenv("MANCHETTE_DATA_DIR", str(tmp_path))
+    (tmp_path / "secret-key").write_text("\n")
+    key = cli.demo_secret_key()
+    assert len(key) >= 50 and key != settings.DEFAULT_SECRET_KEY
+    assert (tmp_path / "secret-key").read_text().strip() == key
+    assert stat.S_IMODE((tmp_path / "secret-key").stat().st_mode) == 0o600
+    assert cli.demo_secret_key() == key
+    # Written whole in a file of its own, then given its name: nothing else is left behind.
+    assert [child.name for child in tmp_path.iterdir()] == ["secret-key"]
+    writes = []
+    real_open = os.open
+
+    def record_open(path, *args, **kwargs):
+        writes.append(os.path.basename(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", record_open)
+    (tmp_path / "secret-key").unlink()
+    assert cli.demo_secret_key() != key
+    assert writes and "secret-key" not in writes, "the key's own name is never opened to be written"
+
+
+def test_the_worker_refuses_the_public_default_key(tmp_path):
+    result = manchette("worker", "--interval", "1", data_dir=str(tmp_path), timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("manchette worker : SECRET_KEY n’est pas définie")
+    assert "export SECRET_KEY=" in result.stderr
+    assert not (tmp_path / "manchette.sqlite3").exists(), "it stops before migrating anything"
+
+
 @pytest.mark.django_db
 def test_a_foreign_host_is_refused(client, home):
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
@@ -139,9 +179,68 @@ def test_hsts_on_every_answer_of_an_https_site(client, home, settings):
     assert client.get("/", secure=True)["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
 
 
-def test_the_error_page_style_is_allowed_by_its_hash():
-    style = re.search(r"<style>(.*?)</style>", security.ERROR_TEMPLATE.read_text(), re.S).group(1)
-    assert security.csp_hash(style) == security.ERROR_PAGE_STYLE
+def explode(request):
+    raise RuntimeError("panne simulée")
+
+
+# This module is also a URLconf (pytest.mark.urls below): the site's URLs, its error handlers and a view that fails.
+urlpatterns = [path("panne/", explode), *project_urls.urlpatterns]
+handler404 = project_urls.handler404
+handler500 = project_urls.handler500
+
+
+@pytest.mark.urls(__name__)
+def test_the_error_page_style_is_allowed_by_its_hash(db):
+    response = Client(raise_request_exception=False).get("/panne/")
+    assert response.status_code == 500
+    styles = BeautifulSoup(response.content, "html.parser").select("style")
+    assert len(styles) == 1, "the error page carries its own style"
+    assert policy(response)["style-src"].split() == ["'self'", security.csp_hash(styles[0].string)]
+
+
+def test_the_scheme_comes_from_trusted_proxies_only_and_ssl_redirect_follows_it(settings):
+    """SECURE_SSL_REDIRECT behind a proxy needs TRUSTED_PROXIES only: Django reads the scheme the stack gave."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert settings.SECURE_PROXY_SSL_HEADER is None, "not set by default"
+    proxies = TrustedProxies(["10.0.0.0/8"])
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope)
+
+    def secure_redirect(peer, proto):
+        scope = {
+            "type": "http", "method": "GET", "path": "/", "query_string": b"", "scheme": "http", "client": (peer, 5555),
+            "headers": [(b"host", b"127.0.0.1"), (b"x-forwarded-proto", proto.encode())],
+        }
+        asyncio.run(Stack(app, proxies=proxies)(scope, None, None))
+        return SecurityMiddleware(lambda request: None).process_request(ASGIRequest(seen[-1], None))
+
+    # A client claiming https over http, from anywhere but the proxy, is redirected (its first value too).
+    assert secure_redirect("203.0.113.9", "https").status_code == 301
+    assert secure_redirect("203.0.113.9", "https, http").status_code == 301
+    # The proxy's word counts, and its last value (the one it set itself).
+    assert secure_redirect("10.0.0.5", "https") is None
+    assert secure_redirect("10.0.0.5", "https, http").status_code == 301
+
+
+def test_check_deploy_warns_about_secure_proxy_ssl_header(settings):
+    assert security.check_proxy_ssl_header(None) == []
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    (alone,) = security.check_proxy_ssl_header(None)
+    assert alone.id == "manchette.W001" and "sans TRUSTED_PROXIES" in alone.msg and "TRUSTED_PROXIES" in alone.hint
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    (both,) = security.check_proxy_ssl_header(None)
+    assert both.id == "manchette.W001" and "TRUSTED_PROXIES donne déjà le schéma" in both.msg
+
+
+def test_check_deploy_reports_secure_proxy_ssl_header_from_the_environment(tmp_path):
+    result = manchette(
+        "check", "--deploy", data_dir=str(tmp_path), SECRET_KEY="k" * 10 + os.urandom(30).hex(),
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    assert "manchette.W001" in result.stderr and "sans TRUSTED_PROXIES" in result.stderr
 
 
 # Real servers: the policy and HSTS stay with the pages the edge keeps, and the Host a test calls with is served.

@@ -470,12 +470,28 @@ def held_in_each_process(host):
 
 def test_the_limit_per_address_is_the_machines_not_each_processs(main_server, readers):
     limit = MAIN["LIVE_MAX_STREAMS_PER_CLIENT"]
-    # Many more than the limit, landing on both worker processes: together they accept the limit, no more.
-    answers = [readers(main_server, source="127.0.1.200") for _ in range(4 * limit)]
+    # Streams of one address held by both worker processes: the kernel hands each connection to either, so the
+    # last place but one is taken again until a stream lands on the process that holds none yet.
+    answers = []
+    for _ in range(100):
+        answers.append(readers(main_server, source="127.0.1.200"))
+        assert answers[-1].status == 200
+        if len(held_in_each_process("127.0.1.200")[1]) == 2:
+            break
+        if len(answers) == limit - 1:
+            answers.pop().close()
+            deadline = time.monotonic() + PROMPTLY
+            while sum(held_in_each_process("127.0.1.200")[1]) != len(answers) and time.monotonic() < deadline:
+                time.sleep(0.02)
+    assert len(held_in_each_process("127.0.1.200")[1]) == 2, "every stream landed on the same process"
+    # Then many more than the limit, on both processes: together they accept the limit, no more, though each
+    # holds fewer than the limit itself (a limit per process would have let each take `limit`).
+    answers += [readers(main_server, source="127.0.1.200") for _ in range(4 * limit - len(answers))]
     statuses = [answer.status for answer in answers]
     assert statuses.count(200) == limit and statuses.count(429) == 3 * limit, statuses
     total, columns = held_in_each_process("127.0.1.200")
     assert total == sum(columns) == limit
+    assert len(columns) == 2 and all(0 < held < limit for held in columns), columns
     for answer in answers:
         answer.close()
     deadline = time.monotonic() + PROMPTLY

@@ -5,8 +5,9 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
-from django.db.models.signals import post_save
+from django.db import OperationalError, connection, transaction
+from django.db.models.signals import post_save, pre_save
+from django.test import Client
 
 from manchette.filinfo.models import Dispatch, FeedEntry
 from manchette.wires import ingest as wires_ingest
@@ -65,6 +66,34 @@ def test_an_item_another_source_claims_during_the_batch_is_refused_alone(agency,
         "erreur": "uri\u202f: déjà reçue d’une autre source", "champ": "uri",
     }
     assert WireItem.objects.filter(source=cautious_agency).count() == 2
+
+
+def test_a_database_that_gives_up_mid_sending_is_503_and_resending_is_safe(agency, monkeypatch):
+    """SQLite's busy timeout (or a lost connection) after earlier slices were committed: a 503 saying so, never a
+    500, and the same sending again stores the rest without changing what was stored."""
+    token = agency.generate_token()
+    monkeypatch.setattr(wires_ingest.Turns, "SLICE", 0)
+    monkeypatch.setattr(wires_ingest.Turns, "SQLITE_SLICE", 0)  # one item a slice: each committed on its own
+
+    def locked(sender, instance, **kwargs):
+        if instance.uri == "urn:psm:lot:2":
+            raise OperationalError("database is locked")
+
+    sending = [item(number) for number in range(4)]
+    pre_save.connect(locked, sender=WireItem)
+    try:
+        response = post(Client(raise_request_exception=False), token, sending)
+    finally:
+        pre_save.disconnect(locked, sender=WireItem)
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "30"
+    assert "une partie des dépêches peut l’avoir été" in response.json()["erreur"]
+    assert "Renvoyez l’envoi entier" in response.json()["erreur"]
+    assert sorted(WireItem.objects.values_list("uri", flat=True)) == ["urn:psm:lot:0", "urn:psm:lot:1"]
+    again = post(Client(), token, sending)
+    assert again.status_code == 201
+    assert [result["resultat"] for result in again.json()["resultats"]] == ["inchangee", "inchangee", "creee", "creee"]
+    assert WireItem.objects.count() == 4 and Dispatch.objects.count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
