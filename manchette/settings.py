@@ -215,9 +215,10 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_
 PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
 PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
 
-# HTTPS (docs/operations.md, « HTTPS derrière un proxy »). Whether requests came by HTTPS is read from a header
-# only when the operator names it, trusting the proxy in front to set it and to drop the clients' own:
-# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (value https), or X-Forwarded-Proto=on.
+# HTTPS (docs/operations.md, « HTTPS derrière un proxy »). Whether requests came by HTTPS comes from
+# TRUSTED_PROXIES (edge/proxies.py sets the ASGI scope's scheme, which request.is_secure() follows). Django's
+# SECURE_PROXY_SSL_HEADER (believed from any peer, first value) is still read for old setups, and
+# `check --deploy` warns about it (manchette.W001): X-Forwarded-Proto (value https), or X-Forwarded-Proto=on.
 if os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
     _header = os.environ["SECURE_PROXY_SSL_HEADER"].split("=", 1)
     SECURE_PROXY_SSL_HEADER = (
@@ -344,9 +345,9 @@ HTTP_MAX_HEADER_BYTES = int(os.environ.get("HTTP_MAX_HEADER_BYTES", str(8 * 1024
 HTTP_MAX_HEAD_BYTES = int(os.environ.get("HTTP_MAX_HEAD_BYTES", str(32 * 1024)))
 HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
 HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
-HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
 # Seconds a request body may stand still (no byte of it) before the connection is closed.
 HTTP_BODY_TIMEOUT_SECONDS = float(os.environ.get("HTTP_BODY_TIMEOUT_SECONDS", "30"))
+HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
 
 # Wagtail's login form leaves its password label out of gettext.
 WAGTAILADMIN_USER_LOGIN_FORM = "manchette.news.admin_forms.LoginForm"
