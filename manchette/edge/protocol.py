@@ -85,17 +85,22 @@ class Sweeper:
 
     @classmethod
     def start(cls, server_state, loop, limits):
-        if getattr(server_state, "edge_sweeper", None) is None:
-            server_state.edge_sweeper = cls(server_state, loop, limits)
+        sweeper = getattr(server_state, "edge_sweeper", None)
+        if sweeper is None:
+            sweeper = server_state.edge_sweeper = cls(server_state, loop, limits)
+        return sweeper
 
     def __init__(self, server_state, loop, limits):
         self.connections = server_state.connections
         self.loop = loop
         self.interval = min(1.0, limits.head_seconds / 4)
+        # The clock connections read when a head or body starts: a call to the loop's clock per request
+        # costs the fast path more than this precision is worth.
+        self.now = self.loop.time()
         self.loop.call_later(self.interval, self.sweep)
 
     def sweep(self):
-        now = self.loop.time()
+        now = self.now = self.loop.time()
         for connection in list(self.connections):
             swept = getattr(connection, "swept", None)
             if swept is not None:
@@ -142,18 +147,20 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         # Reading a body: when it last moved, or None; bytes received since (a trailer is never-ending otherwise).
         self.body_since = None
         self.stalled_bytes = 0
+        self.body_moved = False
 
     # Limits. Times are checked by one sweep a second per process (Sweeper), not by a timer per request.
 
     def connection_made(self, transport):
         super().connection_made(transport)
         if len(self.connections) > self.limits.connections:
+            self.refused = BUSY
             self.transport.write(BUSY)
             self.transport.close()
             return
         # A connection must send a whole head in time, the first one counted from now.
-        self.head_since = self.loop.time()
-        Sweeper.start(self.server_state, self.loop, self.limits)
+        self.sweeper = Sweeper.start(self.server_state, self.loop, self.limits)
+        self.head_since = self.sweeper.now
 
     def swept(self, now):
         """Closes this connection if it took too long over a head or a body (Sweeper)."""
@@ -169,18 +176,11 @@ class EdgeHttpProtocol(HttpToolsProtocol):
     def data_received(self, data):
         if self.refused is not None:
             return
-        counting = self.reading_head
-        if counting and self.head_since is None and (self.cycle is None or self.cycle.response_complete):
-            # Whatever comes between requests gets no more time than a head (not even blank lines); bytes that
-            # come while an answer is being written wait for it, under uvicorn's keep-alive delay after.
-            self.head_since = self.loop.time()
-        if counting:
-            self.head_begun = True
         self.ended_here = False
-        self.stalled_bytes += len(data)
-        stalled = self.stalled_bytes
-        # uvicorn's data_received, with our refusals.
-        self._unset_keepalive_if_required()
+        # uvicorn's data_received, with our refusals; kept lean, as everything a whole request goes through.
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -194,17 +194,33 @@ class EdgeHttpProtocol(HttpToolsProtocol):
                 return self._refuse(self.refused)
             self.logger.warning("Invalid HTTP request received.")
             return self.send_400_response("Invalid HTTP request received.")
+        if not (self.ended_here and self.reading_head):  # a head or a body left unfinished: rare, and watched
+            self._unfinished(len(data))
+
+    def _unfinished(self, size):
         if self.reading_head:
-            if counting and not self.ended_here:
-                # Bytes of a head still unfinished (httptools keeps them until a header is whole). A head that
-                # follows a request ended within this chunk counts from the next one: at most one read more
-                # than the limit is ever held.
-                self.head_bytes += len(data)
+            # No request ended in this chunk and a head is being read: all its bytes are that head's, which
+            # httptools keeps until each header is whole. (After a request ended within a chunk, the next head
+            # counts from the next chunk: at most one read more than the limit is ever held.)
+            if not self.ended_here:
+                self.head_begun = True
+                self.head_bytes += size
                 if self.head_bytes > self.limits.head_bytes:
-                    self._refuse(HEAD_TOO_LARGE)
-        elif self.stalled_bytes >= stalled and stalled > self.limits.head_bytes:
+                    return self._refuse(HEAD_TOO_LARGE)
+            if self.head_since is None and (self.cycle is None or self.cycle.response_complete):
+                # Whatever comes between requests gets no more time than a head (not even blank lines); bytes
+                # that come while an answer is written wait for it, under uvicorn's keep-alive delay after.
+                self.head_since = self.sweeper.now
+        elif self.body_moved:
+            self.body_moved = False
+            self.stalled_bytes = 0
+        elif self.body_since is None:
+            self.body_since = self.sweeper.now  # a body is awaited: it must not stand still
+        else:
             # Past the head, bytes that moved no body forward (a chunk's extensions, a trailer) are a head too.
-            self._refuse(HEAD_TOO_LARGE)
+            self.stalled_bytes += size
+            if self.stalled_bytes > self.limits.head_bytes:
+                self._refuse(HEAD_TOO_LARGE)
 
     def _refuse(self, answer):
         self.refused = answer or b""
@@ -219,8 +235,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         raise Refused(answer)
 
     def on_body(self, body):
-        self.stalled_bytes = 0
-        self.body_since = self.loop.time()
+        self.body_moved = True
+        self.body_since = self.sweeper.now
         super().on_body(body)
 
     # on_url and on_header are uvicorn's, with the limits: called for every header, they stay lean.
@@ -233,11 +249,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
     def on_header(self, name, value):
         size = len(name) + len(value)
         self.head_length += size + 4
-        if (
-            size > self.limits.header_bytes
-            or len(self.headers) >= self.limits.headers
-            or self.head_length + len(self.url) > self.limits.head_bytes
-        ):
+        if size > self.limits.header_bytes or self.head_length + len(self.url) > self.limits.head_bytes:
             self._refusing(HEAD_TOO_LARGE)
         name = name.lower()
         if name == b"expect" and value.lower() == b"100-continue":
@@ -247,8 +259,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
     def on_message_complete(self):
         self.reading_head = True
         self.ended_here = True
-        self.head_bytes = self.stalled_bytes = 0
-        self.body_since = None
+        if self.body_since is not None or self.stalled_bytes:
+            self.body_since = None
+            self.stalled_bytes = 0
+            self.body_moved = False
         # uvicorn's
         if (self.parser.should_upgrade() and self._should_upgrade()) or self.cycle.response_complete:
             return
@@ -259,10 +273,13 @@ class EdgeHttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self):
         self.reading_head = False
-        self.head_bytes = self.head_length = self.stalled_bytes = 0
-        self.head_since = None
-        self.head_begun = False
-        self.body_since = self.loop.time()  # until the request ends (at once, without a body)
+        self.head_length = 0
+        if self.head_since is not None or self.head_bytes:
+            self.head_since = None
+            self.head_bytes = 0
+            self.head_begun = False
+        if len(self.headers) > self.limits.headers:
+            self._refusing(HEAD_TOO_LARGE)  # their bytes are capped as they come: counted once, here
         # As uvicorn decides for its own answers: HTTP/1.0 connections close after one.
         keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
         answer = self._cached_answer(keep_alive)
