@@ -16,6 +16,7 @@ import asyncio
 import functools
 import resource
 import urllib.parse
+from typing import NamedTuple
 
 import httptools
 from django.conf import settings
@@ -24,15 +25,14 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from .stack import Stack
 
 
-class Limits:
-    def __init__(self, url_bytes, header_bytes, head_bytes, headers, head_seconds, body_seconds, connections):
-        self.url_bytes = url_bytes
-        self.header_bytes = header_bytes
-        self.head_bytes = head_bytes
-        self.headers = headers
-        self.head_seconds = head_seconds
-        self.body_seconds = body_seconds
-        self.connections = connections
+class Limits(NamedTuple):
+    url_bytes: int
+    header_bytes: int
+    head_bytes: int
+    headers: int
+    head_seconds: float
+    body_seconds: float
+    connections: int
 
 
 @functools.cache

@@ -33,6 +33,21 @@ class Layer:
         await self.app(scope, receive, send)
 
 
+def start_server(app, port, **config):
+    """(server, thread): uvicorn with the fast path on PORT, in a thread of this process, once it serves."""
+    server = uvicorn.Server(uvicorn.Config(
+        app, host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none", log_level="warning",
+        proxy_headers=False, **config,
+    ))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    return server, thread
+
+
 @pytest.fixture
 def served(tmp_path):
     """(port, newsroom, edge, outer layer) of a uvicorn server with the fast path, in a thread of this process."""
@@ -40,19 +55,8 @@ def served(tmp_path):
     edge = EdgeCache(newsroom, store=PageStore(100, 10**7), versions=Versions(tmp_path / "edge-versions"))
     outer = Layer(edge)
     port = free_port()
-    config = uvicorn.Config(
-        Stack(outer, edge=edge), host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none",
-        log_level="warning", timeout_keep_alive=1,
-        # As `manchette serve` runs it: uvicorn would otherwise wrap the stack in its proxy headers layer.
-        proxy_headers=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
+    # As `manchette serve` runs it: uvicorn would otherwise wrap the stack in its proxy headers layer.
+    server, thread = start_server(Stack(outer, edge=edge), port, timeout_keep_alive=1)
     yield port, newsroom, edge, outer
     server.should_exit = True
     thread.join(10)
@@ -346,10 +350,9 @@ def test_a_head_within_the_limits_is_answered(tight, served, connection):
     assert connection.answer()[0] == 200
 
 
-def test_an_endless_header_is_refused_before_it_ends(tight, served):
-    """httptools keeps an unfinished header whole: the server must stop reading it long before its end."""
-    connection = Connection(served[0])
-    connection.send(b"GET / HTTP/1.1\r\nHost: journal.example\r\nX-Sans-Fin: ")
+def endless(connection, start):
+    """Sends START, then bytes that never end it, until the server closes (or 50 MiB): the bytes it took."""
+    connection.send(start)
     sent = 0
     try:
         while sent < 50 * 2**20:
@@ -357,6 +360,13 @@ def test_an_endless_header_is_refused_before_it_ends(tight, served):
             sent += 65536
     except OSError:
         pass  # the server closed while we sent
+    return sent
+
+
+def test_an_endless_header_is_refused_before_it_ends(tight, served):
+    """httptools keeps an unfinished header whole: the server must stop reading it long before its end."""
+    connection = Connection(served[0])
+    sent = endless(connection, b"GET / HTTP/1.1\r\nHost: journal.example\r\nX-Sans-Fin: ")
     assert sent < 10 * 2**20, "the server kept reading an endless header"
     connection.close()
 
@@ -400,14 +410,7 @@ def test_past_the_connection_limit_the_next_gets_a_french_503_and_the_server_goe
 def test_an_endless_trailer_is_refused_before_it_ends(tight, served):
     """After a chunked body's last chunk, httptools keeps a trailer line whole as it does a header."""
     connection = Connection(served[0])
-    connection.send(b"POST /monde/ HTTP/1.1\r\nHost: journal.example\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sans-Fin: ")
-    sent = 0
-    try:
-        while sent < 50 * 2**20:
-            connection.send(b"a" * 65536)
-            sent += 65536
-    except OSError:
-        pass
+    sent = endless(connection, b"POST /monde/ HTTP/1.1\r\nHost: journal.example\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sans-Fin: ")
     assert sent < 10 * 2**20, "the server kept reading an endless trailer"
     connection.close()
 

@@ -1,22 +1,18 @@
 """Behind trusted proxies, the reader's address and scheme: the same on the fast path and the ASGI path."""
 
 import asyncio
-import threading
-import time
 
 import pytest
-import uvicorn
 from django.core.handlers.asgi import ASGIRequest
 
 from manchette.edge.app import EdgeCache
-from manchette.edge.protocol import EdgeHttpProtocol
 from manchette.edge.proxies import TrustedProxies
 from manchette.edge.stack import Stack
 from manchette.edge.store import PageStore
 from manchette.edge.versions import Versions
 from manchette.testing.servers import free_port
 
-from .test_protocol import Connection, Layer, request
+from .test_protocol import Connection, Layer, request, start_server
 from .test_queries import Recording
 
 PROXIES = TrustedProxies(["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"])
@@ -74,21 +70,6 @@ def test_every_layer_and_django_see_the_reader():
     assert request.META["REMOTE_ADDR"] == "198.51.100.1" and request.is_secure()
 
 
-def serve(app, port):
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, http=EdgeHttpProtocol, lifespan="off", ws="none", log_level="warning",
-        proxy_headers=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    return server, thread
-
-
 @pytest.fixture
 def behind(tmp_path):
     """serve(proxies) -> (port, newsroom, outer layer): a server with the fast path, the test being its proxy."""
@@ -99,7 +80,7 @@ def behind(tmp_path):
         edge = EdgeCache(newsroom, store=PageStore(100, 10**7), versions=Versions(tmp_path / f"v{len(started)}"))
         outer = Layer(edge)
         port = free_port()
-        started.append(serve(Stack(outer, edge=edge, proxies=proxies), port))
+        started.append(start_server(Stack(outer, edge=edge, proxies=proxies), port))
         return port, newsroom, outer
 
     yield start
