@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "manchette.edge",
     "manchette.live",
     "manchette.accounts",
+    "manchette.comments",
     "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,6 +104,7 @@ MIDDLEWARE = [
     # Last, as axes wants it: it turns a login its backend refused into the French 429 (accounts/responses.py),
     # which the cache headers above then mark private.
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "manchette.urls"
@@ -195,6 +200,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AUTHENTICATION_BACKENDS = [
     "manchette.accounts.backends.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_HANDLER = "manchette.accounts.throttle.LoginHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -277,7 +283,51 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@manchette.example")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@manchette.example")
+
+# Accounts (django-allauth, manchette/accounts): readers and staff log in with their e-mail address, which they
+# confirm by a link before they may log in; no page tells whether an address has an account.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = _site.scheme or "http"
+# allauth's own limits (per address, per e-mail address, per account), its defaults made explicit.
+ACCOUNT_RATE_LIMITS = {
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "confirm_email": "1/3m/key",
+}
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/"
+# The name readers comment under: "full_name" (first and last name, as dailies show them) or "pseudonym".
+READER_NAME_POLICY = os.environ.get("READER_NAME_POLICY", "full_name")
+# What happens to a deleted account's comments: "anonymise" (kept, shown as « Compte supprimé ») or "remove".
+COMMENTS_ON_ACCOUNT_DELETION = os.environ.get("COMMENTS_ON_ACCOUNT_DELETION", "anonymise")
+# Articles whose section says nothing: "open", "premoderated" or "closed".
+COMMENTS_DEFAULT = os.environ.get("COMMENTS_DEFAULT", "open")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
 
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
@@ -312,8 +362,8 @@ EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
 # The header carrying the keys of what a page shows, for a CDN to purge by: Surrogate-Key (Fastly, Varnish's
 # xkey configured for it), Cache-Tag (Cloudflare, Akamai), xkey (Varnish's default).
 # Where the masthead sends readers to log in and to their account (Wagtail's own pages until readers have theirs).
-LOGIN_URL = os.environ.get("LOGIN_URL", "/admin/login/")
-ACCOUNT_URL = os.environ.get("ACCOUNT_URL", "/admin/account/")
+LOGIN_URL = os.environ.get("LOGIN_URL", "/compte/login/")
+ACCOUNT_URL = os.environ.get("ACCOUNT_URL", "/compte/")
 EDGE_KEYS_HEADER = os.environ.get("EDGE_KEYS_HEADER", "Surrogate-Key")
 # Addresses or networks (`10.0.0.0/8`, `::1`) of the proxies in front, separated by commas: from them alone
 # X-Forwarded-For and X-Forwarded-Proto give the reader's address and scheme (edge/proxies.py). None by default.

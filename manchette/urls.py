@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include(filinfo_urls)),
     path("", include(wires_urls)),
     path("", include(search_urls)),
+    path("compte/", include("allauth.urls")),
     path("", include(wagtail_urls)),
 ]
 

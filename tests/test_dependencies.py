@@ -20,7 +20,8 @@ STANDS_ON = {
     "search": INFRASTRUCTURE | {"news"},
     "filinfo": INFRASTRUCTURE | {"news"},
     "wires": INFRASTRUCTURE | {"news", "filinfo"},
-    "accounts": set(),
+    "accounts": INFRASTRUCTURE,
+    "comments": INFRASTRUCTURE | {"news", "accounts"},
 }
 # The demo newspaper fills every app, and nothing imports it.
 EVERYTHING = {"demo"}

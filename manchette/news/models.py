@@ -1,5 +1,6 @@
 """The newspaper: front page, sections, articles, stories, authors, images."""
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
@@ -63,7 +64,15 @@ class Author(index.Indexed, models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo")]
+    # The journalist's own account: their comments under their articles carry the « Auteur de l’article » badge.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="author",
+    )
+
+    panels = [
+        FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -250,15 +259,31 @@ class EditorsPick(FrontPageSlot):
         verbose_name = _("choix de la rédaction")
 
 
+class Discussion(models.TextChoices):
+    """Whether readers may comment an article (the comments app reads it; an empty value inherits)."""
+
+    OPEN = "open", _("Ouverts")
+    PREMODERATED = "premoderated", _("Modérés avant publication")
+    CLOSED = "closed", _("Fermés")
+
+
+def discussion_field(help_text):
+    return models.CharField(_("commentaires"), max_length=16, choices=Discussion.choices, blank=True, help_text=help_text)
+
+
 class Section(RoutablePageMixin, Page):
     """A section or sub-section (Monde, Monde > Europe…): its articles, newest first, and its feeds."""
 
     intro = models.TextField(_("présentation"), blank=True)
+    comments_default = discussion_field(
+        _("Pour les articles de la rubrique qui n’en décident pas. Vide : comme la rubrique parente, ou le réglage du site.")
+    )
 
     parent_page_types = ["news.HomePage", "news.Section"]
     subpage_types = ["news.Section", "news.Article"]
     template = "news/section.html"
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments_default")]
 
     class Meta:
         verbose_name = _("rubrique")
@@ -304,6 +329,7 @@ class Article(Page):
         Story, verbose_name=_("sujet"), null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("mots-clés"))
+    discussion = discussion_field(_("Vide : comme le veut la rubrique. Fermer garde visibles les commentaires déjà publiés."))
 
     parent_page_types = ["news.Section"]
     subpage_types = []
@@ -317,6 +343,7 @@ class Article(Page):
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("discussion")]
     search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]
 
     class Meta:

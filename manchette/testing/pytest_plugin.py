@@ -104,3 +104,32 @@ def server_pool(tmp_path):
     pool = ServerPool(tmp_path)
     yield pool
     pool.stop_all()
+
+
+@pytest.fixture(scope="session")
+def _smtp_session():
+    from .smtp import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp_server(_smtp_session, settings):
+    """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to; `.messages`, `.wait_for(n)`, `.to(addr)`.
+    Server tests pass `smtp_env(smtp_server)` to the processes they start."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_session.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    mailbox = _smtp_session.mailbox
+    mailbox.clear()
+    yield mailbox
+    mailbox.clear()
+
+
+def smtp_env(mailbox_or_port):
+    """What points a subprocess's mail at the test SMTP server."""
+    from django.conf import settings
+
+    return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(settings.EMAIL_PORT)}
