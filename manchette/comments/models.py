@@ -44,6 +44,8 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     rejection_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+    # When the parent's author was told of this reply by e-mail (notify.py): once, at its first publication.
+    notified_at = models.DateTimeField(_("réponse signalée le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commentaire")

@@ -1,0 +1,59 @@
+"""Whether an article takes comments, and whether a reader may post there now.
+
+An article's mode is its own choice, else its nearest section's that makes one, else the site's setting
+(COMMENTS_DEFAULT). Closed keeps published comments visible. Only articles readers may see
+(news/visibility.py) show a thread or take a comment.
+"""
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from manchette.news.models import Discussion, Section
+from manchette.news.visibility import is_visible
+
+from .models import active_sanction
+
+
+def mode(article):
+    if article.discussion:
+        return article.discussion
+    chosen = (
+        Section.objects.filter(path__in=ancestor_paths(article)).exclude(comments_default="")
+        .order_by("-depth").values_list("comments_default", flat=True).first()
+    )
+    return chosen or settings.COMMENTS_DEFAULT
+
+
+def ancestor_paths(page):
+    step = page.steplen
+    return [page.path[:end] for end in range(step, len(page.path), step)]
+
+
+def is_open(article_mode):
+    return article_mode in (Discussion.OPEN, Discussion.PREMODERATED)
+
+
+def visible_article(pk):
+    """The article with id PK if readers may see it, else None."""
+    from manchette.news.models import Article
+
+    article = Article.objects.filter(pk=pk).defer("body").first()
+    if article is None or not is_visible(article):
+        return None
+    return article
+
+
+def refusal(user, article_mode):
+    """Why USER may not post on an article in ARTICLE_MODE now (a French sentence), or None."""
+    if not user.is_authenticated:
+        return _("Connectez-vous pour commenter.")
+    if not is_open(article_mode):
+        return _("Les commentaires sont fermés sur cet article.")
+    sanction = active_sanction(user)
+    if sanction is not None:
+        if sanction.until is None:
+            return _("Vous ne pouvez plus commenter : vous en êtes exclu définitivement.")
+        until = formats.date_format(timezone.localtime(sanction.until), "l j F Y, H:i")
+        return _("Vous ne pouvez pas commenter jusqu’au %(date)s.") % {"date": until}
+    return None

@@ -1,0 +1,24 @@
+from django import template
+
+from manchette.comments import text
+
+register = template.Library()
+
+
+@register.filter
+def comment_text(value):
+    """A comment's stored text as HTML: escaped, its line breaks kept, its links left as text."""
+    return text.as_html(value)
+
+
+@register.simple_tag(takes_context=True)
+def comments_thread(context):
+    """The article's thread, as a block the edge caches once for every reader; nothing for an article readers
+    may not see (a preview, a restricted page shown to whom may read it)."""
+    from manchette.edge import fragments
+    from manchette.news.visibility import is_visible
+
+    page = context.get("page")
+    if page is None or not is_visible(page):
+        return ""
+    return fragments.include(context.get("request"), "commentaires", page.pk)

@@ -1,0 +1,321 @@
+"""The readers' side of comments: the thread (a fragment of the shared article page, and pages of its own),
+the reader's own part (a JSON never cached), and the actions, each usable with JavaScript (fetch with
+`Accept: application/json`, JSON back) and without (a page of its own with its CSRF token, then back to the
+article).
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from manchette.edge import keys
+from manchette.live import log
+
+from . import discussion, posting, ratelimit, thread
+from .forms import CommentForm, ReportForm
+from .models import Comment, Status
+from .posting import Refused
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def refused(request, error, retry_after=None):
+    if wants_json(request):
+        response = JsonResponse({"erreur": error.message}, status=error.status)
+    else:
+        response = render(request, "comments/refused.html", {"message": error.message}, status=error.status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def login_url(next_url):
+    return f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}"
+
+
+def anchor(article, comment=None):
+    return article.get_url() + (f"#commentaire-{comment.pk}" if comment is not None else "#commentaires")
+
+
+def parse_sort_and_page(request):
+    sort = request.GET.get("tri", thread.DEFAULT_SORT)
+    page = request.GET.get("page", "1")
+    if sort not in thread.SORTS or not page.isdigit() or not 1 <= int(page) <= 100_000:
+        raise Http404(_("Cette page de commentaires n’existe pas."))
+    return sort, int(page)
+
+
+def thread_context(article, sort=thread.DEFAULT_SORT, page=1):
+    keys.add(thread.list_key(article.pk))
+    mode = discussion.mode(article)
+    items, has_more = thread.batch(article, sort, page)
+    return {
+        "article": article, "items": items, "has_more": has_more, "sort": sort, "page": page,
+        "count": thread.visible_count(article.pk), "mode": mode, "open": discussion.is_open(mode),
+        "sorts": [(key, label) for key, label in thread.SORT_LABELS.items()],
+        "signup_url": reverse("account_signup"),
+    }
+
+
+# The fragment under every article (edge/fragments.py): the same for every reader.
+
+def fragment(request, arg):
+    article = discussion.visible_article(int(arg)) if arg.isdigit() else None
+    if article is None:
+        raise Http404
+    # Read before the comments: what is logged in between is replayed to the page, never missed.
+    since = log.last_id()
+    context = thread_context(article)
+    context.update(since=since, login_url=login_url(anchor(article)))
+    return thread.render_thread(context, request)
+
+
+@require_GET
+def thread_page(request, article):
+    """A batch of comments: a page of its own without JavaScript, the HTML « Plus de commentaires » adds with it."""
+    sort, page = parse_sort_and_page(request)
+    found = discussion.visible_article(article)
+    if found is None:
+        raise Http404(_("Cet article n’existe pas ou n’est pas public."))
+    context = thread_context(found, sort, page)
+    if page > 1 and not context["items"]:
+        raise Http404(_("Cette page de commentaires n’existe pas."))
+    if request.GET.get("partiel") == "1":
+        return render(request, "comments/includes/batch.html", context)
+    context["login_url"] = login_url(request.get_full_path())
+    return render(request, "comments/page.html", context)
+
+
+@require_GET
+def replies_page(request, comment):
+    parent = thread.top_level_or_none(comment)
+    article = discussion.visible_article(parent.article_id) if parent is not None else None
+    if article is None:
+        raise Http404(_("Ce commentaire n’existe pas ou n’est plus publié."))
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        raise Http404(_("Cette page de réponses n’existe pas."))
+    keys.add(thread.list_key(article.pk))
+    context = thread.replies_context(parent, article, int(page))
+    if context is None:
+        raise Http404(_("Cette page de réponses n’existe pas."))
+    return render(request, "comments/replies_page.html", context)
+
+
+# The reader's own part of the thread.
+
+@never_cache
+@require_GET
+def me(request, article):
+    found = discussion.visible_article(article)
+    if found is None:
+        raise Http404(_("Cet article n’existe pas ou n’est pas public."))
+    user = request.user
+    data = {"connecte": user.is_authenticated, "connexion": login_url(anchor(found)), "inscription": reverse("account_signup")}
+    if not user.is_authenticated:
+        return JsonResponse({**data, "peut_ecrire": False, "raison": None})
+    mode = discussion.mode(found)
+    reason = discussion.refusal(user, mode)
+    own = list(
+        Comment.objects.filter(article=found, author=user, status__in=[Status.APPROVED, Status.PENDING])
+        .order_by("-created_at")[:200]
+    )
+    now = timezone.now()
+    pending = [c for c in own if c.status == Status.PENDING]
+    data.update(
+        nom=thread.display_name(user), peut_ecrire=reason is None, raison=reason, avertir=notify_choice(user),
+        miens=[c.pk for c in own],
+        modifiables={c.pk: int(posting.edit_seconds() - (now - c.created_at).total_seconds()) for c in own
+                     if posting.editable(c, now) and reason is None},
+        en_attente=thread.render_own(pending, found),
+    )
+    return JsonResponse(data)
+
+
+def notify_choice(user):
+    from manchette.accounts.models import Profile
+
+    return Profile.objects.filter(user=user, notify_replies=True).exists()
+
+
+def remember_notify_choice(user, form):
+    if not form.cleaned_data.get("avertir_choix"):
+        return
+    from manchette.accounts.models import Profile
+    from manchette.accounts.names import profile_of
+
+    profile_of(user)
+    Profile.objects.filter(user=user).update(notify_replies=form.cleaned_data["avertir"])
+
+
+# Actions.
+
+def _must_log_in(request):
+    if request.method == "GET" and not wants_json(request):
+        return HttpResponseRedirect(login_url(request.get_full_path()))
+    return refused(request, Refused(_("Connectez-vous pour commenter."), 403))
+
+
+def _over_limit(request):
+    wait = ratelimit.check(request)
+    if wait:
+        message = _("Vous écrivez trop vite. Réessayez dans %(seconds)s secondes.") % {"seconds": wait}
+        return refused(request, Refused(message, 429), retry_after=wait)
+    return None
+
+
+def _form_errors(request, form, template, context):
+    if wants_json(request):
+        errors = [str(message) for messages in form.errors.values() for message in messages]
+        return JsonResponse({"erreur": " ".join(errors), "champs": form.errors}, status=400)
+    return render(request, template, {**context, "form": form}, status=400)
+
+
+def _posted(request, comment, article):
+    if wants_json(request):
+        html = thread.render_own([comment], article) if comment.status == Status.PENDING else thread.comment_html(comment, article)
+        return JsonResponse({
+            "id": comment.pk, "parent": comment.parent_id, "statut": comment.status, "html": html,
+            "message": pending_message() if comment.status == Status.PENDING else "",
+            "modifiable": posting.edit_seconds(),
+        }, status=200 if getattr(comment, "replayed", False) else 201)
+    if comment.status == Status.PENDING:
+        return render(request, "comments/done.html", {"article": article, "message": pending_message(), "back": anchor(article)})
+    return HttpResponseRedirect(anchor(article, comment))
+
+
+def pending_message():
+    return _("Merci ! Votre commentaire attend la validation d’un modérateur ; vous seul le voyez en attendant.")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def write(request, article, parent=None):
+    """A new comment under ARTICLE (or, through `reply`, under PARENT); the form sent by the page's script
+    names the comment it answers in its `parent` field."""
+    try:
+        found = posting.article_or_404(article)
+        if not request.user.is_authenticated:
+            return _must_log_in(request)
+        posting.may_post(request.user, found)
+        if parent is None and request.method == "POST":
+            parent = posting.parent_for(found, request.POST.get("parent"))
+    except Refused as error:
+        return refused(request, error)
+    context = {"article": found, "parent": parent, "parent_item": thread.shown_one(parent, found) if parent else None,
+               "back": anchor(found, parent)}
+    if request.method == "GET":
+        initial = {"avertir": notify_choice(request.user), "avertir_choix": True}
+        return render(request, "comments/write_page.html", {**context, "form": CommentForm(initial=initial)})
+    over = _over_limit(request)
+    if over:
+        return over
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form, "comments/write_page.html", context)
+    try:
+        comment = posting.post(request.user, found, form.cleaned_data["text"], parent)
+    except Refused as error:
+        return refused(request, error)
+    remember_notify_choice(request.user, form)
+    return _posted(request, comment, found)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reply(request, comment):
+    parent = Comment.objects.filter(pk=comment).first()
+    if parent is None:
+        return refused(request, Refused(_("Ce commentaire n’existe pas."), 404))
+    try:
+        found = posting.article_or_404(parent.article_id)
+        parent = posting.parent_for(found, parent.pk)
+    except Refused as error:
+        return refused(request, error)
+    return write(request, found.pk, parent=parent)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit(request, comment):
+    try:
+        own = posting.own_comment(request.user, comment)
+        article = own.article
+        if not posting.editable(own):
+            raise Refused(_("Un commentaire ne se modifie que dans les cinq minutes qui suivent son envoi."), 403)
+        posting.may_post(request.user, article)
+    except Refused as error:
+        if not request.user.is_authenticated:
+            return _must_log_in(request)
+        return refused(request, error)
+    context = {"article": article, "comment": own, "back": anchor(article, own)}
+    if request.method == "GET":
+        return render(request, "comments/edit_page.html", {**context, "form": CommentForm(initial={"text": own.text})})
+    over = _over_limit(request)
+    if over:
+        return over
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form, "comments/edit_page.html", context)
+    try:
+        own = posting.edit(request.user, own, form.cleaned_data["text"])
+    except Refused as error:
+        return refused(request, error)
+    return _posted(request, own, article)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete(request, comment):
+    try:
+        own = posting.own_comment(request.user, comment)
+    except Refused as error:
+        if not request.user.is_authenticated:
+            return _must_log_in(request)
+        return refused(request, error)
+    article = own.article
+    if request.method == "GET":
+        return render(request, "comments/delete_page.html", {
+            "article": article, "item": thread.shown_one(own, article), "back": anchor(article, own),
+        })
+    posting.delete(own)
+    if wants_json(request):
+        return JsonResponse({"id": own.pk, "statut": own.status, "message": _("Votre commentaire a été supprimé.")})
+    return HttpResponseRedirect(anchor(article))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request, comment):
+    try:
+        found = posting.reportable(comment)
+        if not request.user.is_authenticated:
+            return _must_log_in(request)
+    except Refused as error:
+        return refused(request, error)
+    article = found.article
+    context = {"article": article, "item": thread.shown_one(found, article), "back": anchor(article, found)}
+    if request.method == "GET":
+        return render(request, "comments/report_page.html", {**context, "form": ReportForm()})
+    over = _over_limit(request)
+    if over:
+        return over
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(request, form, "comments/report_page.html", context)
+    try:
+        posting.report(request.user, found, form.cleaned_data["reason"], form.cleaned_data["details"])
+    except Refused as error:
+        return refused(request, error)
+    message = _("Merci : votre signalement a été transmis aux modérateurs.")
+    if wants_json(request):
+        return JsonResponse({"id": found.pk, "message": message}, status=201)
+    return render(request, "comments/done.html", {"article": article, "message": message, "back": anchor(article, found)})
