@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # which the cache headers above then mark private.
     "axes.middleware.AxesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff whose role must use two-factor authentication are sent to set it up before the admin (accounts/middleware.py).
+    "manchette.accounts.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "manchette.urls"
@@ -211,6 +213,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "manchette.accounts.throttle.client_address"
 AXES_USERNAME_CALLABLE = "manchette.accounts.throttle.client_username"
+# allauth's login form names its field "login" (an e-mail address or a username): throttle.py turns either into
+# the account's username, so an account's failures count together however it was named.
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_CALLABLE = "manchette.accounts.responses.lockout_response"
 AXES_ENABLE_ADMIN = False
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
@@ -292,7 +297,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redact
 
 # Accounts (django-allauth, manchette/accounts): readers and staff log in with their e-mail address, which they
 # confirm by a link before they may log in; no page tells whether an address has an account.
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Staff may also give their username (readers get one made by allauth, which they never see).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_ADAPTER = "manchette.accounts.adapter.AccountAdapter"
+# The name readers comment under, asked at signup as READER_NAME_POLICY says (accounts/forms.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "manchette.accounts.forms.SignupForm"
+# A reader who confirms their address is logged in and lands on their account page, which says so.
+ACCOUNT_SIGNUP_REDIRECT_URL = "/compte/"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/compte/"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
@@ -314,7 +326,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Per address only: a limit per account ("…/key") would let anyone lock the editor-in-chief out from
+    # everywhere by failing her password five times. Axes limits each account per address, and slows an
+    # account failing from many addresses, without locking it out (accounts/throttle.py).
+    "login_failed": "10/m/ip",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -328,6 +343,11 @@ COMMENTS_ON_ACCOUNT_DELETION = os.environ.get("COMMENTS_ON_ACCOUNT_DELETION", "a
 COMMENTS_DEFAULT = os.environ.get("COMMENTS_DEFAULT", "open")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts).
+READER_DISPLAY_NAME = "manchette.accounts.names.display_name"
+# Staff log in through allauth's login (and TOTP): Wagtail's login and its password reset lead there.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.http import Http404
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from manchette import sitemaps
+from manchette.accounts import urls as accounts_urls
 from manchette.edge import urls as edge_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
@@ -24,6 +26,9 @@ def media(request, path):
 
 
 urlpatterns = [
+    # Staff log in through allauth's login, with its TOTP step (WAGTAILADMIN_LOGIN_URL sends the admin's own
+    # redirects there; this is for whoever types the old address or follows an old link).
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", media),
@@ -35,6 +40,7 @@ urlpatterns = [
     path("", include(filinfo_urls)),
     path("", include(wires_urls)),
     path("", include(search_urls)),
+    path("compte/", include(accounts_urls)),
     path("compte/", include("allauth.urls")),
     path("", include(wagtail_urls)),
 ]

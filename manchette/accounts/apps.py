@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "manchette.accounts"
     label = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self):
+        from . import staff
+
+        staff.connect()

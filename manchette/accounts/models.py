@@ -1,8 +1,11 @@
-"""What a reader's account holds beyond Django's user: the name shown with their comments, their choices."""
+"""What a reader's account holds beyond Django's user: the name shown with their comments, their choices; and
+the site's security settings for staff accounts."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Profile(models.Model):
@@ -17,3 +20,28 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+@register_setting(icon="lock")
+class SecuritySettings(BaseGenericSetting):
+    """« Sécurité », in the admin's settings: which staff roles must protect their account with two-factor
+    authentication (TOTP) before they reach the admin (middleware.TwoFactorRequiredMiddleware). Only
+    administrators may change it: its permission is given to no role but theirs (setup_newsroom)."""
+
+    two_factor_groups = models.ManyToManyField(
+        Group, blank=True, related_name="+", verbose_name=_("rôles tenus à la double authentification"),
+        help_text=_("Les membres de ces groupes doivent activer une application d’authentification (TOTP) avant "
+                    "d’accéder à l’administration."),
+    )
+    two_factor_superusers = models.BooleanField(
+        _("superutilisateurs aussi"), default=False,
+        help_text=_("Les superutilisateurs doivent eux aussi activer la double authentification."),
+    )
+
+    class Meta:
+        verbose_name = _("sécurité")
+
+    def requires_two_factor(self, user):
+        if user.is_superuser and self.two_factor_superusers:
+            return True
+        return self.two_factor_groups.filter(pk__in=user.groups.values("pk")).exists()

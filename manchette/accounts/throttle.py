@@ -16,10 +16,12 @@ import hashlib
 import ipaddress
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
@@ -29,11 +31,33 @@ USERNAME_MAX_LENGTH = 255
 
 
 def client_username(request, credentials=None):
-    """The username axes records (AXES_USERNAME_CALLABLE): as axes reads it, cut to what its columns hold. A longer
-    one, which no account has, would not fit them: a 500 on PostgreSQL, for a login form sent 100 kB of name."""
+    """The username axes records (AXES_USERNAME_CALLABLE), cut to what its columns hold (a longer one, which no
+    account has, would not fit them: a 500 on PostgreSQL, for a login form sent 100 kB of name).
+
+    allauth's login authenticates with email=… or username=… as the reader typed it (its form field, "login",
+    takes either), axes' success signal with the username: an e-mail address of an account stands for its
+    username, so failures under one name and successes under the other count for the same account. An address
+    no account has is counted as typed, lower-cased: the same answers as for an account, nothing told."""
+    credentials = credentials or {}
     field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
-    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
-    return username[:USERNAME_MAX_LENGTH] if isinstance(username, str) else username
+    login = credentials.get(field) or credentials.get("username") or credentials.get("email")
+    if login is None and not credentials:
+        login = getattr(request, "data", request.POST).get(field)
+    if not isinstance(login, str):
+        return login
+    login = login.strip()[:USERNAME_MAX_LENGTH]
+    if "@" in login:
+        login = username_of_email(login) or login.lower()
+    return login
+
+
+def username_of_email(email):
+    User = get_user_model()
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address is not None:
+        return address.user.get_username()
+    user = User.objects.filter(email__iexact=email).first()
+    return user.get_username() if user is not None else None
 
 
 def client_address(request):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 
 STAFF_COOKIE = "manchette_equipe"
@@ -26,6 +27,10 @@ def is_staff(user):
 
 
 def display_name(user):
+    """The name READER_DISPLAY_NAME gives (the accounts app's, which edge may not import), else Django's."""
+    hook = getattr(settings, "READER_DISPLAY_NAME", "")
+    if hook:
+        return import_string(hook)(user)
     return user.get_full_name().strip() or user.get_username()
 
 

@@ -1,4 +1,6 @@
-"""Brute-force protection of logins: per account and address a lockout, per account a rate, never a 500."""
+"""Brute-force protection of logins (allauth's, for readers and staff): per account and address a lockout, per
+account a rate, never a 500. Axes is tested alone here (allauth's own limits off); the last tests check
+allauth's per-address limit and that e-mail address and username count as one account."""
 
 from datetime import timedelta
 
@@ -6,18 +8,23 @@ import pytest
 from axes.models import AccessAttempt
 from django.utils import timezone
 
-LOGIN = "/admin/login/"
+from manchette.accounts.staff import verify_email
+
+LOGIN = "/compte/login/"
 PASSWORD = "motdepasse-solide"
 ATTACKER, NEWSROOM = "203.0.113.7", "198.51.100.20"
 
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("redac-chef", "chef@example.com", PASSWORD)
+    user = django_user_model.objects.create_user("redac-chef", "chef@example.com", PASSWORD)
+    verify_email(user)
+    return user
 
 
 @pytest.fixture
 def limits(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": None, "login_failed": None}
     settings.AXES_FAILURE_LIMIT = 3
     settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 6
     settings.LOGIN_ACCOUNT_DELAY_SECONDS = 30
@@ -25,7 +32,7 @@ def limits(settings):
 
 
 def attempt(client, address, password, username="redac-chef"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(LOGIN, {"login": username, "password": password}, REMOTE_ADDR=address)
 
 
 def fail(client, address, times):
@@ -63,7 +70,7 @@ def test_the_account_still_logs_in_from_another_address(client, editor, limits, 
     assert attempt(client, ATTACKER, PASSWORD).status_code == 429
     assert logged_in(attempt(client, NEWSROOM, PASSWORD))
     # Another account from the attacker's address is not locked either.
-    django_user_model.objects.create_user("lea", "lea@example.com", PASSWORD)
+    verify_email(django_user_model.objects.create_user("lea", "lea@example.com", PASSWORD))
     client.logout()
     assert logged_in(attempt(client, ATTACKER, PASSWORD, username="lea"))
 
@@ -108,6 +115,7 @@ def test_an_attacker_hammering_the_account_does_not_take_another_addresss_attemp
     assert [r.status_code for r in hammered] == [200] + [429] * 19
     # The editor, on an address the account never logged in from (a hotel's wifi), gets in at the first try.
     assert logged_in(attempt(client, "192.0.2.77", PASSWORD))
+    client.logout()  # allauth's login sends a logged-in reader away without looking at the form
     assert attempt(client, ATTACKER, PASSWORD).status_code == 429
 
 
@@ -154,9 +162,9 @@ def test_an_address_of_a_known_64_is_not_slowed(client, editor, limits):
 
 @pytest.mark.django_db
 def test_unknown_accounts_and_odd_input_never_give_a_500(client, limits):
-    for username in ("personne", "", "x" * 300, "a\x00b", "é" * 40):
+    for username in ("personne", "", "x" * 300, "a\x00b", "é" * 40, "x" * 300 + "@example.com", "@"):
         for _ in range(4):
-            response = client.post(LOGIN, {"username": username, "password": "x"}, REMOTE_ADDR=ATTACKER)
+            response = client.post(LOGIN, {"login": username, "password": "x"}, REMOTE_ADDR=ATTACKER)
             assert response.status_code in (200, 429)
     assert client.post(LOGIN, {}, REMOTE_ADDR=ATTACKER).status_code in (200, 429)
 
@@ -165,3 +173,43 @@ def test_unknown_accounts_and_odd_input_never_give_a_500(client, limits):
 def test_the_test_clients_login_still_works(client, editor):
     # Without a request there is no address to lock out: tests that log in this way are not refused.
     assert client.login(username="redac-chef", password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_email_address_and_the_username_are_one_account(client, editor, limits):
+    # Failures under the address and under the username add up: the lockout is the account's, however named.
+    assert attempt(client, ATTACKER, "pas-le-bon", username="chef@example.com").status_code == 200
+    assert attempt(client, ATTACKER, "pas-le-bon", username="CHEF@example.com").status_code == 200
+    assert_refused(attempt(client, ATTACKER, "pas-le-bon"), "depuis votre adresse")
+    assert_refused(attempt(client, ATTACKER, PASSWORD, username="chef@example.com"), "depuis votre adresse")
+    # And a success under the address clears the failures recorded under the username, from that address.
+    assert logged_in(attempt(client, NEWSROOM, PASSWORD, username="chef@example.com"))
+    assert AccessAttempt.objects.filter(username="redac-chef").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_is_refused_like_a_known_one(client, editor, limits):
+    for login in ("chef@example.com", "personne@example.com"):
+        responses = [attempt(client, ATTACKER, "pas-le-bon", username=login) for _ in range(3)]
+        assert [r.status_code for r in responses] == [200, 200, 429]
+        assert_refused(responses[2], "ne peut plus se connecter depuis votre adresse")
+
+
+@pytest.mark.django_db
+def test_allauths_own_limit_per_address_stands_beside_axes(client, editor, django_user_model):
+    # Ten failures a minute from one address, whatever the accounts (credential stuffing); other addresses log in.
+    for n in range(10):
+        assert attempt(client, ATTACKER, "pas-le-bon", username=f"lecteur{n}@example.com").status_code == 200
+    refused = attempt(client, ATTACKER, PASSWORD)
+    assert refused.status_code in (200, 429) and not logged_in(refused)
+    assert logged_in(attempt(client, NEWSROOM, PASSWORD))
+
+
+@pytest.mark.django_db
+def test_the_login_says_nothing_of_which_accounts_exist(client, editor):
+    known = attempt(client, ATTACKER, "pas-le-bon", username="chef@example.com")
+    unknown = attempt(client, ATTACKER, "pas-le-bon", username="personne@example.com")
+    assert known.status_code == unknown.status_code == 200
+    def errors(response):
+        return response.context["form"].non_field_errors()
+    assert errors(known) == errors(unknown)

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from wagtail.log_actions import log
 from wagtail.models import Revision
 
+from manchette.accounts.staff import verify_email
 from manchette.demo import dispatches
 from manchette.demo import images as illustrations
 from manchette.demo.authors import AUTHORS
@@ -36,6 +37,7 @@ from manchette.news.models import (
 )
 
 PASSWORD = "manchette-demo"
+EMAIL_DOMAIN = "manchette.example"
 USERS = (
     # username, group, first name, last name
     ("journaliste", JOURNALISTS, "Camille", "Journaliste"),
@@ -80,17 +82,22 @@ class Command(BaseCommand):
             self.report(len(pages))
 
     def users(self):
-        """The newsroom's demo accounts, created once; an account that already exists is left alone."""
+        """The newsroom's demo accounts, created once; an account that already exists is left alone. Each has a
+        verified address (journaliste@manchette.example…), without which allauth's login would first send it a
+        confirmation e-mail."""
         User = get_user_model()
         users = {}
         for username, group, first_name, last_name in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, first_name=first_name, last_name=last_name)
+                user = User.objects.create_user(username, f"{username}@{EMAIL_DOMAIN}", PASSWORD, first_name=first_name, last_name=last_name)
                 user.groups.add(Group.objects.get(name=group))
+            verify_email(user)
             users[username] = user
-        if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.org", PASSWORD, first_name="Alex", last_name="Admin")
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            admin = User.objects.create_superuser("admin", f"admin@{EMAIL_DOMAIN}", PASSWORD, first_name="Alex", last_name="Admin")
+        verify_email(admin)
         return users
 
     def sections(self, home, since):
