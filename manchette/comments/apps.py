@@ -1,3 +1,5 @@
+import re
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from manchette.accounts import data, signals
         from manchette.accounts.models import Profile
-        from manchette.edge import fragments, readers
+        from manchette.edge import fragments, queries, readers
         from manchette.live import topics
         from manchette.news import slots
 
@@ -20,6 +22,9 @@ class CommentsConfig(AppConfig):
         # The thread is one cached block per article, under every article page (which stays shared).
         fragments.register("commentaires", views.fragment)
         slots.register("article_below", template="comments/slot.html", order=50)
+        # What the pages of comments read (views.py): the edge keys them by these and drops the rest.
+        queries.declare("tri", "page", "partiel", path=re.compile(r"/commentaires/\d+/"))
+        queries.declare("page", path=re.compile(r"/commentaires/reponses/\d+/"))
         readers.watch(Comment, keys=lambda comment: [thread.list_key(comment.article_id)])
         # The name shown with each comment: a reader who renames themself is renamed in every thread.
         if Profile not in readers.watched():

@@ -34,10 +34,24 @@ def is_open(article_mode):
     return article_mode in (Discussion.OPEN, Discussion.PREMODERATED)
 
 
+def valid_id(value):
+    """VALUE as a database id, or None: a digit string or int the database's integer columns can hold."""
+    if isinstance(value, str):
+        if not (len(value) <= 19 and value.isascii() and value.isdigit()):
+            return None
+        value = int(value)
+    if not isinstance(value, int) or not 0 < value < 2**63:
+        return None
+    return value
+
+
 def visible_article(pk):
     """The article with id PK if readers may see it, else None."""
     from manchette.news.models import Article
 
+    pk = valid_id(pk)
+    if pk is None:
+        return None
     article = Article.objects.filter(pk=pk).defer("body").first()
     if article is None or not is_visible(article):
         return None

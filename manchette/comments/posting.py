@@ -53,10 +53,9 @@ def parent_for(article, parent_id):
     """The top-level, published comment of ARTICLE a reply goes under; Refused for anything else."""
     if parent_id in (None, ""):
         return None
-    try:
-        parent_id = int(parent_id)
-    except (TypeError, ValueError):
-        raise Refused(_("Ce commentaire n’existe pas."), 404) from None
+    parent_id = discussion.valid_id(parent_id)
+    if parent_id is None:
+        raise Refused(_("Ce commentaire n’existe pas."), 404)
     parent = Comment.objects.filter(pk=parent_id, article=article, status=Status.APPROVED).first()
     if parent is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’est pas publié : on ne peut pas y répondre."), 404)
@@ -95,7 +94,9 @@ def own_comment(user, comment_id):
     """USER's own comment COMMENT_ID, not deleted nor rejected; a 404 for anyone else's (nothing told)."""
     if not user.is_authenticated:
         raise Refused(_("Connectez-vous pour gérer vos commentaires."), 403)
-    comment = Comment.objects.filter(pk=comment_id, author=user, status__in=[Status.APPROVED, Status.PENDING]).first()
+    comment = None
+    if discussion.valid_id(comment_id) is not None:
+        comment = Comment.objects.filter(pk=comment_id, author=user, status__in=[Status.APPROVED, Status.PENDING]).first()
     if comment is None or discussion.visible_article(comment.article_id) is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’est pas le vôtre."), 404)
     return comment
@@ -133,7 +134,9 @@ def delete(comment):
 
 
 def reportable(comment_id):
-    comment = Comment.objects.filter(pk=comment_id, status=Status.APPROVED).first()
+    comment = None
+    if discussion.valid_id(comment_id) is not None:
+        comment = Comment.objects.filter(pk=comment_id, status=Status.APPROVED).first()
     if comment is None or discussion.visible_article(comment.article_id) is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’est plus publié."), 404)
     return comment

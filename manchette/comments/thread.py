@@ -48,6 +48,8 @@ def visible_count(article_id):
 
 
 def count_text(count):
+    if not count:
+        return _("Aucun commentaire")
     return ngettext("%(count)s commentaire", "%(count)s commentaires", count) % {"count": count}
 
 
@@ -186,6 +188,10 @@ def render_thread(context, request=None):
 
 
 def top_level_or_none(comment_id):
+    from .discussion import valid_id
+
+    if valid_id(comment_id) is None:
+        return None
     return top_level_all().filter(pk=comment_id).first()
 
 
@@ -212,4 +218,4 @@ def topic_exists(name):
     from . import discussion
 
     suffix = name.removeprefix("commentaires-")
-    return suffix.isdigit() and discussion.visible_article(int(suffix)) is not None
+    return discussion.visible_article(suffix) is not None

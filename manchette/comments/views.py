@@ -19,7 +19,7 @@ from manchette.live import log
 
 from . import discussion, posting, ratelimit, thread
 from .forms import CommentForm, ReportForm
-from .models import Comment, Status
+from .models import Comment, Report, Status
 from .posting import Refused
 
 
@@ -45,10 +45,14 @@ def anchor(article, comment=None):
     return article.get_url() + (f"#commentaire-{comment.pk}" if comment is not None else "#commentaires")
 
 
+def page_number(text):
+    return len(text) <= 6 and text.isascii() and text.isdigit() and int(text) >= 1
+
+
 def parse_sort_and_page(request):
     sort = request.GET.get("tri", thread.DEFAULT_SORT)
     page = request.GET.get("page", "1")
-    if sort not in thread.SORTS or not page.isdigit() or not 1 <= int(page) <= 100_000:
+    if sort not in thread.SORTS or not page_number(page):
         raise Http404(_("Cette page de commentaires n’existe pas."))
     return sort, int(page)
 
@@ -61,14 +65,14 @@ def thread_context(article, sort=thread.DEFAULT_SORT, page=1):
         "article": article, "items": items, "has_more": has_more, "sort": sort, "page": page,
         "count": thread.visible_count(article.pk), "mode": mode, "open": discussion.is_open(mode),
         "sorts": [(key, label) for key, label in thread.SORT_LABELS.items()],
-        "signup_url": reverse("account_signup"),
+        "signup_url": reverse("account_signup"), "reasons": Report.Reason.choices,
     }
 
 
 # The fragment under every article (edge/fragments.py): the same for every reader.
 
 def fragment(request, arg):
-    article = discussion.visible_article(int(arg)) if arg.isdigit() else None
+    article = discussion.visible_article(arg)
     if article is None:
         raise Http404
     # Read before the comments: what is logged in between is replayed to the page, never missed.
@@ -101,7 +105,7 @@ def replies_page(request, comment):
     if article is None:
         raise Http404(_("Ce commentaire n’existe pas ou n’est plus publié."))
     page = request.GET.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    if not page_number(page):
         raise Http404(_("Cette page de réponses n’existe pas."))
     keys.add(thread.list_key(article.pk))
     context = thread.replies_context(parent, article, int(page))
@@ -179,14 +183,14 @@ def _form_errors(request, form, template, context):
     return render(request, template, {**context, "form": form}, status=400)
 
 
-def _posted(request, comment, article):
+def _posted(request, comment, article, created=True):
     if wants_json(request):
         html = thread.render_own([comment], article) if comment.status == Status.PENDING else thread.comment_html(comment, article)
         return JsonResponse({
             "id": comment.pk, "parent": comment.parent_id, "statut": comment.status, "html": html,
             "message": pending_message() if comment.status == Status.PENDING else "",
             "modifiable": posting.edit_seconds(),
-        }, status=200 if getattr(comment, "replayed", False) else 201)
+        }, status=201 if created and not getattr(comment, "replayed", False) else 200)
     if comment.status == Status.PENDING:
         return render(request, "comments/done.html", {"article": article, "message": pending_message(), "back": anchor(article)})
     return HttpResponseRedirect(anchor(article, comment))
@@ -232,7 +236,7 @@ def write(request, article, parent=None):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reply(request, comment):
-    parent = Comment.objects.filter(pk=comment).first()
+    parent = Comment.objects.filter(pk=comment).first() if discussion.valid_id(comment) else None
     if parent is None:
         return refused(request, Refused(_("Ce commentaire n’existe pas."), 404))
     try:
@@ -269,7 +273,7 @@ def edit(request, comment):
         own = posting.edit(request.user, own, form.cleaned_data["text"])
     except Refused as error:
         return refused(request, error)
-    return _posted(request, own, article)
+    return _posted(request, own, article, created=False)
 
 
 @never_cache

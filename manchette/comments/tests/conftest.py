@@ -1,12 +1,21 @@
 """Readers, an article open to comments, and comments made directly (as a moderator's approval leaves them)."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from manchette.accounts.models import Profile
 from manchette.comments.models import Comment, Status
 
 PASSWORD = "motdepasse-solide-42"
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    """Rate-limit counters live in the cache (per process in tests): each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
