@@ -45,8 +45,10 @@ MODEL_PERMISSIONS = {
         "add_story", "change_story", "delete_story", "view_story",
         *DISPATCH_PERMISSIONS, "unlock_dispatch",
         "add_wiresource", "change_wiresource", "delete_wiresource", "view_wiresource",
+        "moderate_comment",
     ],
-    MODERATORS: ["access_admin"],
+    # Readers' comments: the queue and its actions, sanctions (manchette/comments/admin_views.py).
+    MODERATORS: ["access_admin", "moderate_comment"],
 }
 
 
