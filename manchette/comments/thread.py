@@ -215,7 +215,11 @@ def replies_context(parent, article, page):
 
 def topic_exists(name):
     """Whether a reader may follow the topic NAME (commentaires-<article id>): only an article they may see."""
+    from django.db import close_old_connections, connection
+
     from . import discussion
 
+    if not connection.in_atomic_block:
+        close_old_connections()  # run in a thread of the live server, outside any request
     suffix = name.removeprefix("commentaires-")
     return discussion.visible_article(suffix) is not None
