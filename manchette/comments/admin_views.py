@@ -238,15 +238,15 @@ class AuthorView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
         form = SanctionForm(request.POST)
         if form.is_valid():
             try:
-                made, rejected = moderation.sanction(
+                made = moderation.sanction(
                     self.author, request.user, form.end(), form.cleaned_data["reason"], form.cleaned_data["reject_pending"]
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, describe(made))
-                if rejected is not None:
-                    tell(request, rejected, ("%(count)s commentaire en attente refusé.", "%(count)s commentaires en attente refusés."))
+                if made.rejected is not None:
+                    tell(request, made.rejected, ("%(count)s commentaire en attente refusé.", "%(count)s commentaires en attente refusés."))
                 return back(request, request.path)
         if request.POST.get("next"):  # from the queue: the errors there, the form not shown again
             for error in [*form.non_field_errors(), *(e for name in form.errors if name != "__all__" for e in form.errors[name])]:

@@ -336,7 +336,8 @@ def test_a_suspended_reader_has_an_active_sanction_until_the_date(moderator_clie
 
 def test_a_ban_then_lifting_it(moderator_client, staff, reader):
     author = reader()
-    made, _ = moderation.sanction(author, staff["moderator"], None, "Spam publicitaire")
+    made = moderation.sanction(author, staff["moderator"], None, "Spam publicitaire")
+    assert made.rejected is None
     assert active_sanction(author, now=timezone.now() + datetime.timedelta(days=3650)) == made
     response = moderator_client.post(f"{QUEUE}sanction/{made.pk}/lever/")
     assert response.status_code == 302 and response["Location"] == f"{QUEUE}lecteur/{author.pk}/"
