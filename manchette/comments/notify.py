@@ -68,7 +68,7 @@ def send_reply_notice(reply_id):
         "comment": reply.parent, "article": article, "site": settings.SITE_NAME,
         "url": f"{settings.SITE_URL}{article.get_url()}#commentaire-{reply.pk}", "unsubscribe": unsubscribe_url(reader),
     }
-    subject = _("%(name)s vous a répondu sur « %(title)s »") % {"name": context["replier"], "title": article.title}
+    subject = _("%(name)s vous a répondu sur « %(title)s »") % {"name": context["replier"], "title": article.title}
     message = EmailMultiAlternatives(
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=render_to_string("comments/email/reply.txt", context),

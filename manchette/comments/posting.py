@@ -58,10 +58,10 @@ def parent_for(article, parent_id):
         raise Refused(_("Ce commentaire n’existe pas."), 404)
     parent = Comment.objects.filter(pk=parent_id, article=article, status=Status.APPROVED).first()
     if parent is None:
-        raise Refused(_("Ce commentaire n’existe pas ou n’est pas publié : on ne peut pas y répondre."), 404)
+        raise Refused(_("Ce commentaire n’existe pas ou n’est pas publié : on ne peut pas y répondre."), 404)
     if parent.parent_id is not None:
         # One level, as the page shows them: a reply to a reply would sit where nobody expects it.
-        raise Refused(_("On ne répond qu’à un commentaire, pas à une réponse : répondez au commentaire au-dessus."), 400)
+        raise Refused(_("On ne répond qu’à un commentaire, pas à une réponse : répondez au commentaire au-dessus."), 400)
     return parent
 
 
@@ -149,4 +149,4 @@ def report(user, comment, reason, details=""):
         with transaction.atomic():
             return Report.objects.create(comment=comment, reporter=user, reason=reason, details=details)
     except IntegrityError:
-        raise Refused(_("Vous avez déjà signalé ce commentaire : les modérateurs vont l’examiner."), 409) from None
+        raise Refused(_("Vous avez déjà signalé ce commentaire : les modérateurs vont l’examiner."), 409) from None

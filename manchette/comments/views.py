@@ -197,7 +197,7 @@ def _posted(request, comment, article, created=True):
 
 
 def pending_message():
-    return _("Merci ! Votre commentaire attend la validation d’un modérateur ; vous seul le voyez en attendant.")
+    return _("Merci ! Votre commentaire attend la validation d’un modérateur ; vous seul le voyez en attendant.")
 
 
 @never_cache
@@ -319,7 +319,7 @@ def report(request, comment):
         posting.report(request.user, found, form.cleaned_data["reason"], form.cleaned_data["details"])
     except Refused as error:
         return refused(request, error)
-    message = _("Merci : votre signalement a été transmis aux modérateurs.")
+    message = _("Merci : votre signalement a été transmis aux modérateurs.")
     if wants_json(request):
         return JsonResponse({"id": found.pk, "message": message}, status=201)
     return render(request, "comments/done.html", {"article": article, "message": message, "back": anchor(article, found)})

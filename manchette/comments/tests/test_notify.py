@@ -41,7 +41,7 @@ def test_a_reply_is_mailed_to_whoever_asked_with_a_one_click_way_out(replier, as
         answer = reply(replier, mine, "Je ne suis pas d’accord : il est en retard.")
     [message] = smtp_server.wait_for(1)
     assert message.envelope_to == ["claire@example.com"]
-    assert "Paul Martin vous a répondu sur « Le tram de Liège roule enfin »" in message["Subject"]
+    assert "Paul Martin vous a répondu sur «\u00a0Le tram de Liège roule enfin\u00a0»" in message["Subject"]
     text = body(message, "plain")
     assert "Je ne suis pas d’accord : il est en retard." in text
     assert f"{article.url}#commentaire-{answer.json()['id']}" in text
