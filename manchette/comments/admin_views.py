@@ -104,6 +104,9 @@ class QueueView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "comments/admin/queue.html"
     page_title = _("Modération des commentaires")
     header_icon = "comment"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
     filters = [("tout", _("Tout")), ("attente", _("En attente")), ("signales", _("Signalés"))]
 
     def get_context_data(self, **kwargs):
@@ -186,7 +189,7 @@ class SanctionForm(forms.Form):
     until = forms.DateField(label=_("Jusqu’au (inclus)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Motif"), max_length=moderation.REASON_MAX_LENGTH,
                              error_messages={"required": _("Indiquez le motif de la sanction.")})
-    reject_pending = forms.BooleanField(label=_("Refuser aussi ses commentaires en attente"), required=False)
+    reject_pending = forms.BooleanField(label=_("Refuser aussi ses commentaires en attente"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -255,11 +258,7 @@ class AuthorView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(sanction_form=form), status=400)
 
     def get_context_data(self, **kwargs):
-        comments = (
-            Comment.objects.filter(author=self.author)
-            .select_related("article", "parent", "parent__author", "parent__author__profile", "author", "author__profile")
-            .order_by("-created_at", "-pk")
-        )
+        comments = moderation.with_context(Comment.objects.filter(author=self.author)).order_by("-created_at", "-pk")
         page = page_of(self.request, comments)
         kwargs.setdefault("sanction_form", SanctionForm())
         return super().get_context_data(

@@ -238,13 +238,17 @@ def queue(kind="tout"):
     reported = Q(pk__in=unresolved.values("comment_id")) & ~Q(status=Status.DELETED)
     where = {"attente": pending, "signales": reported}.get(kind, pending | reported)
     first_report = unresolved.filter(comment=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
-    return (
-        Comment.objects.filter(where)
-        .annotate(waiting_since=Coalesce(Subquery(first_report), "edited_at", "created_at"))
-        .select_related("article", "parent", "parent__author", "parent__author__profile", "author", "author__profile")
-        .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at"), to_attr="open_reports"))
-        .order_by("waiting_since", "pk")
-    )
+    comments = Comment.objects.filter(where).annotate(waiting_since=Coalesce(Subquery(first_report), "edited_at", "created_at"))
+    return with_context(comments).order_by("waiting_since", "pk")
+
+
+def with_context(comments):
+    """COMMENTS with what a moderator reads beside each: its article, parent, author and profile (joined), and its
+    open reports (`.open_reports`, one query for all)."""
+    unresolved = Report.objects.filter(resolved_at__isnull=True).order_by("created_at")
+    return comments.select_related(
+        "article", "parent", "parent__author", "parent__author__profile", "author", "author__profile",
+    ).prefetch_related(Prefetch("reports", queryset=unresolved, to_attr="open_reports"))
 
 
 @dataclass
