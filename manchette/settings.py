@@ -343,11 +343,14 @@ COMMENTS_ON_ACCOUNT_DELETION = os.environ.get("COMMENTS_ON_ACCOUNT_DELETION", "a
 COMMENTS_DEFAULT = os.environ.get("COMMENTS_DEFAULT", "open")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-# What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts).
-READER_DISPLAY_NAME = "manchette.accounts.names.display_name"
+# What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts), and
+# allauth's pages and e-mails name the account by.
+READER_DISPLAY_NAME = ACCOUNT_USER_DISPLAY = "manchette.accounts.names.display_name"
 # Staff log in through allauth's login (and TOTP): Wagtail's login and its password reset lead there.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# An address is changed through allauth's page, which confirms it before it can log in.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL

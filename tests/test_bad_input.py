@@ -120,6 +120,38 @@ ROUTES = {
         args={"page_view_restriction_id": "{restriction.pk}", "page_id": "{restricted.pk}"}, params=("return_url",), own=False,
     ),
     "_util/login/": Route(params=("next",), own=False),
+    # Accounts (manchette/accounts): the reader's own pages, then allauth's (its forms posted with garbage in
+    # test_login_forms_with_garbage below; anonymous here, most of them send to the login).
+    "compte/": Route(),
+    "compte/donnees/": Route(),
+    "compte/supprimer/": Route(),
+    "compte/login/": Route(params=("next",), own=False),
+    "compte/logout/": Route(params=("next",), own=False),
+    "compte/inactive/": Route(own=False),
+    "compte/signup/": Route(params=("next",), own=False),
+    "compte/reauthenticate/": Route(params=("next",), own=False),
+    "compte/reauthenticate/code/": Route(own=False),
+    "compte/reauthenticate/code/confirm/": Route(own=False),
+    "compte/email/": Route(own=False),
+    "compte/confirm-email/": Route(own=False),
+    "compte/password/change/": Route(own=False),
+    "compte/password/set/": Route(own=False),
+    "compte/password/reset/": Route(own=False),
+    "compte/password/reset/done/": Route(own=False),
+    "compte/password/reset/key/done/": Route(own=False),
+    "compte/login/code/confirm/": Route(own=False),
+    "compte/^confirm-email/(?P<key>[-:\\w]+)/$": Route(template="/compte/confirm-email/{key}/", args={"key": "MQ:1abc:xyz"}, own=False),
+    "compte/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Route(
+        template="/compte/password/reset/key/{uidb36}-{key}/", args={"uidb36": "1", "key": "set-password"}, own=False,
+    ),
+    "compte/2fa/": Route(own=False),
+    "compte/2fa/authenticate/": Route(own=False),
+    "compte/2fa/reauthenticate/": Route(params=("next",), own=False),
+    "compte/2fa/totp/activate/": Route(own=False),
+    "compte/2fa/totp/deactivate/": Route(own=False),
+    "compte/2fa/recovery-codes/": Route(own=False),
+    "compte/2fa/recovery-codes/generate/": Route(own=False),
+    "compte/2fa/recovery-codes/download/": Route(own=False),
     # Wagtail's pages: each page type and sub-route, in PAGE_ROUTES.
     "^((?:[\\w\\-]+/)*)$": Route(template="/{path}", args={"path": "belgique/"}, params=("page",), own=False),
 }
@@ -402,7 +434,7 @@ def test_page_password_form_with_garbage(newspaper):
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("url", ["/_util/login/", "/admin/login/", "/admin/password_reset/"])
+@pytest.mark.parametrize("url", ["/_util/login/", "/admin/login/", "/compte/login/", "/compte/signup/", "/compte/password/reset/"])
 def test_login_forms_with_garbage(url, db):
     before = row_counts()
     walk = Walk()
@@ -411,6 +443,10 @@ def test_login_forms_with_garbage(url, db):
         {}, {"username": "", "password": ""}, {"username": "x" * 100_000, "password": "y"}, {"username": "\x00", "password": "\x00"},
         {"email": "\x00@example.com"}, {"email": "x" * 10_000}, {"username": ["a", "b"], "password": ["c", "d"]},
         {"username": "admin", "password": "x", "next": "//evil.example/"},
+        # allauth's field names: its login, and its signup with the name fields of READER_NAME_POLICY.
+        {"login": "x" * 100_000, "password": "y"}, {"login": "\x00", "password": "\x00"}, {"login": ["a", "b"], "password": "c"},
+        {"email": "a@example.com", "password1": "x", "first_name": "\x00", "last_name": "y" * 100_000},
+        {"email": "a@example.com", "password1": "un-mot-de-passe-solide", "first_name": "Léa\u202e", "last_name": "!!"},
     ]
     for body in bodies:
         walk.request("POST", url, own=False, data=body)

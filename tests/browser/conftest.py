@@ -90,9 +90,11 @@ def recreate_postgres_database(url):
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory):
-    """Environment of the browser server and of `server_shell`: its own database, files and static."""
+def server_env(tmp_path_factory, _smtp_session):
+    """Environment of the browser server and of `server_shell`: its own database, files and static, and its
+    mail sent to the tests' SMTP server (read through the `smtp_server` fixture)."""
     env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_PATH", "STATIC_ROOT", "MEDIA_ROOT"}}
+    env.update({"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(_smtp_session.port), "EMAIL_USE_TLS": "false", "EMAIL_USE_SSL": "false"})
     env["MANCHETTE_DATA_DIR"] = str(tmp_path_factory.mktemp("browser") / "var")
     env["DEBUG"] = "false"
     env["SECRET_KEY"] = settings.SECRET_KEY  # the session's own (manchette/testing/pytest_plugin.py)

@@ -309,3 +309,21 @@ def test_account_pages_are_french_in_the_sites_design(client, url, home):
     for english in ("Sign In", "Sign Up", "Password", "Email Addresses", "Forgot", "Change Password", "Two-Factor"):
         assert english not in html, (url, english)
     assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_changing_the_address_waits_for_its_confirmation(client, home, smtp_server):
+    user = reader()
+    logged_in_as(client, user)
+    response = client.post("/compte/email/", {"action_add": "", "email": "lea.nouvelle@example.com"})
+    assert response.status_code == 302
+    page = client.get("/compte/email/").content.decode()
+    assert "attend sa confirmation" in page and 'style="' not in page
+    [message] = smtp_server.wait_for(1)
+    assert message.envelope_to == ["lea.nouvelle@example.com"]
+    assert User.objects.get(pk=user.pk).email == "lea@example.com"
+    client.post(confirmation_path(message))
+    user.refresh_from_db()
+    assert user.email == "lea.nouvelle@example.com"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        ("lea.nouvelle@example.com", True, True)]

@@ -1,4 +1,5 @@
-"""The admin's sign-in page reads in French, every label, placeholder and button of it."""
+"""The admin's sign-in page (allauth's, which Wagtail's sends to) reads in French, every label, placeholder and
+button of it."""
 
 from html.parser import HTMLParser
 
@@ -44,10 +45,10 @@ def assert_no_english(text):
 
 @pytest.mark.django_db
 def test_the_login_page_labels_are_all_french(client):
-    response = client.get("/admin/login/")
-    assert response.status_code == 200
+    response = client.get("/admin/login/", follow=True)
+    assert response.status_code == 200 and response.redirect_chain == [("/compte/login/", 302)]
     text = readable_text(response)
-    for label in ("Nom d’utilisateur", "Mot de passe", "Se souvenir de moi", "S'identifier"):
+    for label in ("Identifiant", "Nom d'utilisateur ou e-mail", "Mot de passe", "Se souvenir de moi", "Se connecter"):
         assert label in text
     assert_no_english(text)
 
@@ -55,8 +56,8 @@ def test_the_login_page_labels_are_all_french(client):
 @pytest.mark.django_db
 def test_a_wrong_password_is_told_in_french(client, django_user_model):
     django_user_model.objects.create_user("lea", "lea@example.com", "motdepasse-solide")
-    response = client.post("/admin/login/", {"username": "lea", "password": "pas-le-bon"})
+    response = client.post("/compte/login/", {"login": "lea", "password": "pas-le-bon"})
     assert response.status_code == 200
     text = readable_text(response)
-    assert "mot de passe ne correspondent" in text
+    assert "mot de passe sont incorrects" in text
     assert_no_english(text)

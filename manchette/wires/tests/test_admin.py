@@ -131,5 +131,5 @@ def test_a_journalist_cannot_see_sources_nor_touch_tokens(client, staff, agency)
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, agency):
     response = client.post(token_url(agency), {"action": "generate"})
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and response["Location"].startswith("/compte/login/?next=")
     assert not WireSource.objects.get(pk=agency.pk).token_hash
