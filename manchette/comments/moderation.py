@@ -182,6 +182,9 @@ def feature(comment, by, on=True):
             outcome.unchanged.append(comment)
         elif on and comment.status != Status.APPROVED:
             outcome.skipped.append((comment, _t("Seul un commentaire publié peut être choisi par la rédaction.")))
+        elif on and comment.parent_id:
+            # The choice is pinned first among the top-level comments; a reply stays under its parent.
+            outcome.skipped.append((comment, _t("Une réponse ne peut pas être choisie par la rédaction : choisissez le commentaire auquel elle répond.")))
         else:
             Comment.objects.filter(pk=comment.pk).update(featured=on, moderated_by=by, moderated_at=timezone.now())
             comment.featured = on

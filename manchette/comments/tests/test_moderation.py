@@ -165,6 +165,9 @@ def test_feature_and_unfeature(moderator_client, staff, article, reader):
     pending = comment(article, reader("Paul Martin"))
     outcome = moderation.feature(pending, staff["moderator"], True)
     assert outcome.skipped and not Comment.objects.get(pk=pending.pk).featured
+    reply = comment(article, reader("Luc Petit"), parent=published, status=Status.APPROVED, published_at=timezone.now())
+    outcome = moderation.feature(reply, staff["moderator"], True)
+    assert "Une réponse ne peut pas" in outcome.skipped[0][1] and not Comment.objects.get(pk=reply.pk).featured
 
 
 def test_bulk_actions(moderator_client, article, reader):
