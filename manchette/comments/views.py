@@ -4,6 +4,8 @@ the reader's own part (a JSON never cached), and the actions, each usable with J
 article).
 """
 
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -21,6 +23,18 @@ from . import discussion, posting, ratelimit, thread
 from .forms import CommentForm, ReportForm
 from .models import Comment, Report, Status
 from .posting import Refused
+
+
+def personal(view):
+    """For views whose answer depends on who asks: the edge, which takes the session cookie off reads it may
+    share, asks again with the reader's cookies (edge/middleware.py), and keeps sending them for that URL."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.edge_personal = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def wants_json(request):
@@ -117,6 +131,7 @@ def replies_page(request, comment):
 # The reader's own part of the thread.
 
 @never_cache
+@personal
 @require_GET
 def me(request, article):
     found = discussion.visible_article(article)
@@ -201,6 +216,7 @@ def pending_message():
 
 
 @never_cache
+@personal
 @require_http_methods(["GET", "POST"])
 def write(request, article, parent=None):
     """A new comment under ARTICLE (or, through `reply`, under PARENT); the form sent by the page's script
@@ -234,6 +250,7 @@ def write(request, article, parent=None):
 
 
 @never_cache
+@personal
 @require_http_methods(["GET", "POST"])
 def reply(request, comment):
     parent = Comment.objects.filter(pk=comment).first() if discussion.valid_id(comment) else None
@@ -248,6 +265,7 @@ def reply(request, comment):
 
 
 @never_cache
+@personal
 @require_http_methods(["GET", "POST"])
 def edit(request, comment):
     try:
@@ -277,6 +295,7 @@ def edit(request, comment):
 
 
 @never_cache
+@personal
 @require_http_methods(["GET", "POST"])
 def delete(request, comment):
     try:
@@ -297,6 +316,7 @@ def delete(request, comment):
 
 
 @never_cache
+@personal
 @require_http_methods(["GET", "POST"])
 def report(request, comment):
     try:

@@ -102,7 +102,9 @@
   // « Modifier » and « Supprimer » on the reader's own comments only; the server checks each action anyway.
   Thread.prototype.reveal = function (scope) {
     var self = this;
-    scope.querySelectorAll("[data-comment]").forEach(function (item) {
+    var items = Array.prototype.slice.call(scope.querySelectorAll("[data-comment]"));
+    if (scope.matches && scope.matches("[data-comment]")) items.push(scope);
+    items.forEach(function (item) {
       var id = item.getAttribute("data-comment");
       var body = item.querySelector("[data-comment-body]");
       if (!body) return;
