@@ -341,6 +341,9 @@ READER_NAME_POLICY = os.environ.get("READER_NAME_POLICY", "full_name")
 COMMENTS_ON_ACCOUNT_DELETION = os.environ.get("COMMENTS_ON_ACCOUNT_DELETION", "anonymise")
 # Articles whose section says nothing: "open", "premoderated" or "closed".
 COMMENTS_DEFAULT = os.environ.get("COMMENTS_DEFAULT", "open")
+# How often a reader may post, edit or report (manchette/comments/ratelimit.py): "count/seconds", comma-separated.
+COMMENTS_RATE_PER_ACCOUNT = os.environ.get("COMMENTS_RATE_PER_ACCOUNT", "5/60,30/3600")
+COMMENTS_RATE_PER_ADDRESS = os.environ.get("COMMENTS_RATE_PER_ADDRESS", "20/60")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts), and
