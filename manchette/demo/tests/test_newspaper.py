@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 from wagtail.models import Revision
 
+from manchette.comments.models import Comment, Status
 from manchette.news.models import (
     Article,
     Author,
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (Article, Section, Author, Story, NewsImage, FrontPageLead, EditorsPick, Revision)}
+    return {model.__name__: model.objects.count() for model in (Article, Section, Author, Story, NewsImage, FrontPageLead, EditorsPick, Revision, Comment)}
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,18 @@ def test_loading_again_adds_nothing(demo):
     call_command("load_demo", stdout=out)
     assert "Le journal de démonstration est déjà chargé." in out.getvalue()
     assert counts() == demo
+
+
+def test_readers_discuss_a_dozen_articles(demo, client):
+    comments = Comment.objects.all()
+    assert comments.count() == demo["Comment"] > 0
+    assert comments.values("article").distinct().count() == 12
+    assert set(comments.values_list("status", flat=True)) == {Status.APPROVED}
+    assert comments.filter(author__profile__isnull=True).exclude(author__username="journaliste").count() == 0
+    busiest = max(Article.objects.filter(comments__isnull=False).distinct(), key=lambda a: a.comments.filter(parent=None).count())
+    html = client.get(f"/_fragments/commentaires/{busiest.pk}/").content.decode()
+    assert "Plus de commentaires" in html
+    assert comments.filter(featured=True).exists()
+    answered = comments.get(author__username="journaliste")
+    thread = client.get(f"/_fragments/commentaires/{answered.article_id}/").content.decode()
+    assert "La rédaction" in thread

@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 from wagtail.models import Revision
 
 from manchette.accounts.staff import verify_email
+from manchette.demo import comments as demo_comments
 from manchette.demo import dispatches
 from manchette.demo import images as illustrations
 from manchette.demo.authors import AUTHORS
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         call_command("setup_newsroom", verbosity=0)
         if Article.objects.exists():
             self.fil_info(articles_added=False)
+            self.comments()
             self.stdout.write("Le journal de démonstration est déjà chargé.")
             return
         quiet = verbosity < 1
@@ -78,6 +80,7 @@ class Command(BaseCommand):
         if "reindex_articles" in get_commands():
             call_command("reindex_articles", verbosity=0)
         self.fil_info(articles_added=True)
+        self.comments()
         if not quiet:
             self.report(len(pages))
 
@@ -154,6 +157,11 @@ class Command(BaseCommand):
         journalist = get_user_model().objects.filter(username="journaliste").first()
         if dispatches.load(timezone.now(), journalist) or articles_added:
             filinfo_events.rebuild()
+
+    def comments(self):
+        """The demo readers and their comments, added once, even to a newspaper loaded before they existed."""
+        journalist = get_user_model().objects.filter(username="journaliste").first()
+        demo_comments.load(timezone.now(), PASSWORD, EMAIL_DOMAIN, journalist)
 
     def report(self, count):
         self.stdout.write(self.style.SUCCESS(f"{count} articles chargés."))
