@@ -1,6 +1,7 @@
 """The moderation queue in Chromium: a moderator works through it with the keyboard alone (« a » publishes, « j »
-moves on, « r » refuses with the row's reason), the published comment reaches anonymous readers of the
-article at once, and the queue and an author's page pass axe-core."""
+moves on, « r » refuses with the row's reason); the comment published on a pre-moderated article arrives on an
+anonymous reader's open page (the live stream), and the next reader gets it with the page's shell still a cache
+hit; the queue and an author's page pass axe-core."""
 
 import json
 import re
@@ -27,7 +28,7 @@ moderator.groups.add(Group.objects.get(name=MODERATORS))
 reader = User.objects.create_user("lecteur.moderation", "lecteur.moderation@example.com", "motdepasse-solide-42")
 Profile.objects.create(user=reader, display_name="Lucie Moderation")
 article = Article.objects.live().filter(view_restrictions__isnull=True).order_by("-first_published_at").first()
-Article.objects.filter(pk=article.pk).update(discussion="open")
+Article.objects.filter(pk=article.pk).update(discussion="premoderated")
 now = timezone.now()
 texts = ["Premier avis à publier.", "Deuxième avis à refuser.", "Troisième avis signalé."]
 made = [Comment.objects.create(article=article, author=reader, text=text, created_at=now - timezone.timedelta(minutes=10 - i))
@@ -66,6 +67,13 @@ def queue(server_shell):
 def test_a_moderator_works_through_the_queue_with_the_keyboard(
     page, browser, live_server_url, queue, server_shell, assert_accessible, screenshot
 ):
+    # An anonymous reader has the article open (its shell now in the server's cache): no comment yet.
+    reader = browser.new_context(base_url=live_server_url, locale="fr-BE")
+    open_page = reader.new_page()
+    open_page.goto(queue["url"])
+    expect(open_page.locator("[data-comments]")).to_be_visible()
+    expect(open_page.get_by_text("Premier avis à publier.")).to_have_count(0)
+
     page.context.add_cookies([{"name": "sessionid", "value": queue["session"], "url": live_server_url}])
     page.goto("/admin/moderation/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Modération des commentaires")
@@ -95,12 +103,16 @@ def test_a_moderator_works_through_the_queue_with_the_keyboard(
     states = json.loads(server_shell(STATE.format(ids=queue["ids"])).strip().splitlines()[-1])
     assert states == [["approved", ""], ["rejected", "Hors sujet"], ["approved", ""]]
 
-    # Readers see the published comment at once, not the refused one.
-    reader = browser.new_context(base_url=live_server_url, locale="fr-BE")
-    article = reader.new_page()
-    article.goto(queue["url"])
-    expect(article.get_by_text("Premier avis à publier.")).to_be_visible()
-    expect(article.get_by_text("Deuxième avis à refuser.")).to_have_count(0)
+    # The open page got the published comment without a reload; the next reader too, the shell still cached.
+    expect(open_page.get_by_text("Premier avis à publier.")).to_be_visible()
+    expect(open_page.get_by_text("Deuxième avis à refuser.")).to_have_count(0)
+    next_page = reader.new_page()
+    response = next_page.goto(queue["url"])
+    # The shell was not rendered again: put back together with the thread's new block (ASSEMBLED), then whole.
+    assert response.headers["x-cache"] in ("ASSEMBLED", "HIT")
+    assert next_page.reload().headers["x-cache"] == "HIT"
+    expect(next_page.get_by_text("Premier avis à publier.")).to_be_visible()
+    expect(next_page.get_by_text("Deuxième avis à refuser.")).to_have_count(0)
     reader.close()
 
     page.goto(f"/admin/moderation/lecteur/{queue['reader']}/")
