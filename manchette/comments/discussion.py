@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from manchette.edge import keys
 from manchette.news.models import Discussion, Section
 from manchette.news.visibility import is_visible
 
@@ -18,10 +19,10 @@ from .models import active_sanction
 def mode(article):
     if article.discussion:
         return article.discussion
-    chosen = (
-        Section.objects.filter(path__in=ancestor_paths(article)).exclude(comments_default="")
-        .order_by("-depth").values_list("comments_default", flat=True).first()
-    )
+    sections = list(Section.objects.filter(path__in=ancestor_paths(article)).order_by("-depth").values_list("pk", "comments_default"))
+    # A cached thread follows its sections' choice: publishing one of them invalidates its page key.
+    keys.add(*(f"page-{pk}" for pk, _ in sections))
+    chosen = next((choice for _, choice in sections if choice), None)
     return chosen or settings.COMMENTS_DEFAULT
 
 

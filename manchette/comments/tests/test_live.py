@@ -123,3 +123,17 @@ def test_only_articles_readers_may_see_have_a_topic(article, published_article):
                  "commentaires-99999999999999999999999"):
         found = topics.find(name)
         assert found is None or not found.exists(name), name
+
+
+def test_a_sections_new_default_makes_its_articles_threads_stale(client, section, published_article,
+                                                                 django_capture_on_commit_callbacks):
+    article = published_article(slug="herite")
+    block = client.get(fragments.url("commentaires", article.pk), headers={fragments.EDGE_HEADER: fragments.token()})
+    kept = block[settings.EDGE_KEYS_HEADER].split()
+    assert f"page-{section.pk}" in kept
+    since = versions().current()
+    with django_capture_on_commit_callbacks(execute=True):
+        section.comments_default = Discussion.CLOSED
+        section.save_revision().publish()
+    assert not versions().fresh(since, versions().slots_of(kept))
+    assert "Les commentaires sont fermés" in client.get(fragments.url("commentaires", article.pk)).content.decode()
