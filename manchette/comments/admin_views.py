@@ -61,9 +61,9 @@ def back(request, default):
 
 
 def tell(request, outcome, done):
-    """The outcome of an action, in the admin's messages. DONE: ngettext's forms for the comments changed."""
+    """The outcome of an action, in the admin's messages. DONE(n): what was done to the n comments changed."""
     if outcome.changed:
-        messages.success(request, ngettext(*done, len(outcome.changed)) % {"count": len(outcome.changed)})
+        messages.success(request, done(len(outcome.changed)))
     if outcome.unchanged:
         messages.info(request, ngettext(
             "%(count)s commentaire l’était déjà : rien n’a changé.",
@@ -73,11 +73,27 @@ def tell(request, outcome, done):
         messages.warning(request, why)
 
 
-APPROVED = ("%(count)s commentaire publié.", "%(count)s commentaires publiés.")
-REJECTED = ("%(count)s commentaire refusé ; son auteur en est averti par e-mail.",
-            "%(count)s commentaires refusés ; leurs auteurs en sont avertis par e-mail.")
-FEATURED = ("Commentaire mis en avant (« Choix de la rédaction »).",) * 2
-UNFEATURED = ("Commentaire retiré du « Choix de la rédaction ».",) * 2
+def approved(n):
+    return ngettext("%(count)s commentaire publié.", "%(count)s commentaires publiés.", n) % {"count": n}
+
+
+def rejected(n):
+    return ngettext(
+        "%(count)s commentaire refusé ; son auteur en est averti par e-mail.",
+        "%(count)s commentaires refusés ; leurs auteurs en sont avertis par e-mail.", n,
+    ) % {"count": n}
+
+
+def featured(n):
+    return _t("Commentaire mis en avant (« Choix de la rédaction »).")
+
+
+def unfeatured(n):
+    return _t("Commentaire retiré du « Choix de la rédaction ».")
+
+
+def swept(n):
+    return ngettext("%(count)s commentaire en attente refusé.", "%(count)s commentaires en attente refusés.", n) % {"count": n}
 
 
 def decorate(request, comments):
@@ -104,10 +120,10 @@ class QueueView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "comments/admin/queue.html"
     page_title = _("Modération des commentaires")
     header_icon = "comment"
+    filters = [("tout", _("Tout")), ("attente", _("En attente")), ("signales", _("Signalés"))]
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-    filters = [("tout", _("Tout")), ("attente", _("En attente")), ("signales", _("Signalés"))]
 
     def get_context_data(self, **kwargs):
         kind = self.request.GET.get("filtre")
@@ -120,30 +136,26 @@ class QueueView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-def comment_or_404(pk):
-    return get_object_or_404(Comment, pk=pk)
-
-
 class CommentActionView(ModeratorsOnly, View):
     """One comment: publier, refuser (motif, précisions), choisir, retirer (the « Choix de la rédaction »)."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        comment = comment_or_404(pk)
+        comment = get_object_or_404(Comment, pk=pk)
         action = request.POST.get("action", "")
         seen = {comment.pk: request.POST["vu"]} if "vu" in request.POST else None
         if action == "publier":
-            tell(request, moderation.approve([comment], request.user, seen), APPROVED)
+            tell(request, moderation.approve([comment], request.user, seen), approved)
         elif action == "refuser":
             reason = moderation.reason_text(request.POST.get("motif", ""), request.POST.get("precisions", ""))
             try:
-                tell(request, moderation.reject([comment], request.user, reason, seen), REJECTED)
+                tell(request, moderation.reject([comment], request.user, reason, seen), rejected)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         elif action in ("choisir", "retirer"):
             on = action == "choisir"
-            tell(request, moderation.feature(comment, request.user, on), FEATURED if on else UNFEATURED)
+            tell(request, moderation.feature(comment, request.user, on), featured if on else unfeatured)
         else:
             return refused(_t("Action inconnue : choisissez publier, refuser, choisir ou retirer."))
         return back(request, reverse("moderation:queue"))
@@ -171,11 +183,11 @@ class BulkActionView(ModeratorsOnly, View):
             raise Http404(_t("Un des commentaires sélectionnés n’existe pas : rien n’a été fait."))
         seen = {pk: request.POST[f"vu-{pk}"] for pk in ids if f"vu-{pk}" in request.POST}
         if action == "publier":
-            tell(request, moderation.approve(ids, request.user, seen), APPROVED)
+            tell(request, moderation.approve(ids, request.user, seen), approved)
         else:
             reason = moderation.reason_text(request.POST.get("motif", ""), request.POST.get("precisions", ""))
             try:
-                tell(request, moderation.reject(ids, request.user, reason, seen), REJECTED)
+                tell(request, moderation.reject(ids, request.user, reason, seen), rejected)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
         return back(request, reverse("moderation:queue"))
@@ -249,7 +261,7 @@ class AuthorView(ModeratorsOnly, WagtailAdminTemplateMixin, TemplateView):
             else:
                 messages.success(request, describe(made))
                 if made.rejected is not None:
-                    tell(request, made.rejected, ("%(count)s commentaire en attente refusé.", "%(count)s commentaires en attente refusés."))
+                    tell(request, made.rejected, swept)
                 return back(request, request.path)
         if request.POST.get("next"):  # from the queue: the errors there, the form not shown again
             for error in [*form.non_field_errors(), *(e for name in form.errors if name != "__all__" for e in form.errors[name])]:

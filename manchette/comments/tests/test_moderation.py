@@ -58,6 +58,18 @@ def test_a_moderator_approves_a_pending_comment_and_open_pages_are_told(moderato
     assert event.action == events.UPSERT and "Un avis mesuré" in event.data
 
 
+def test_the_moderator_is_told_what_happened(moderator_client, article, reader):
+    pending = comment(article, reader())
+    url = f"{QUEUE}{pending.pk}/"
+    assert "1 commentaire publié." in moderator_client.post(url, {"action": "publier"}, follow=True).content.decode()
+    again = moderator_client.post(url, {"action": "publier"}, follow=True).content.decode()
+    assert "1 commentaire l’était déjà\u00a0: rien n’a changé." in again
+    chosen = moderator_client.post(url, {"action": "choisir"}, follow=True).content.decode()
+    assert "Commentaire mis en avant («\u00a0Choix de la rédaction\u00a0»)." in chosen
+    refused = moderator_client.post(url, {"action": "refuser", "motif": "spam"}, follow=True).content.decode()
+    assert "1 commentaire refusé\u00a0; son auteur en est averti par e-mail." in refused
+
+
 def test_approving_twice_changes_nothing(staff, article, reader):
     pending = comment(article, reader())
     first = moderation.approve([pending], staff["moderator"])
