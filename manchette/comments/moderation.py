@@ -91,9 +91,9 @@ def _locked(comments):
 
 def _stale(comment, seen):
     if comment.status == Status.DELETED:
-        return _t("Commentaire n° %(id)s supprimé par son auteur entre-temps : rien n’a été fait.") % {"id": comment.pk}
+        return _t("Commentaire n° %(id)s supprimé par son auteur entre-temps : rien n’a été fait.") % {"id": comment.pk}
     if seen is not None and comment.pk in seen and seen[comment.pk] != version(comment):
-        return _t("Commentaire n° %(id)s modifié par son auteur entre-temps : relisez-le.") % {"id": comment.pk}
+        return _t("Commentaire n° %(id)s modifié par son auteur entre-temps : relisez-le.") % {"id": comment.pk}
     return None
 
 
