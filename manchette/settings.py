@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff whose role must use two-factor authentication are sent to set it up before the admin (accounts/middleware.py).
     "manchette.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Account pages are the reader's own: the edge asks for them with the reader's cookies (accounts/middleware.py).
+    "manchette.accounts.middleware.AccountPagesMiddleware",
 ]
 
 ROOT_URLCONF = "manchette.urls"

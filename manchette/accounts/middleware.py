@@ -1,5 +1,6 @@
-"""Limits on asking for a password reset, per address and per e-mail address, whatever the answer would be; and
-two-factor authentication required of the staff roles the « Sécurité » settings name.
+"""Limits on asking for a password reset, per address and per e-mail address, whatever the answer would be;
+two-factor authentication required of the staff roles the « Sécurité » settings name; account pages marked as
+depending on who asks.
 
 The refusal of a reset is the same whether an account has that e-mail address or not, and comes before the
 form is read, so it tells nothing about who has an account. Counters live in Django's cache: shared between
@@ -85,3 +86,18 @@ def must_activate(request):
     if not user.is_authenticated or not SecuritySettings.load(request_or_site=request).requires_two_factor(user):
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AccountPagesMiddleware:
+    """Every page under ACCOUNT_URL (allauth's and the account's own) depends on who asks. The edge renders a
+    logged-in reader's request for nobody first (edge/app.py): marked personal, the page is asked again with the
+    reader's cookies, and its URL goes to Django with them from then on, instead of the login page an anonymous
+    request gets."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(settings.ACCOUNT_URL):
+            request.edge_personal = True
+        return self.get_response(request)

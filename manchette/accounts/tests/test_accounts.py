@@ -327,3 +327,19 @@ def test_changing_the_address_waits_for_its_confirmation(client, home, smtp_serv
     assert user.email == "lea.nouvelle@example.com"
     assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
         ("lea.nouvelle@example.com", True, True)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/compte/", "/compte/email/", "/compte/login/", "/compte/2fa/"])
+def test_account_pages_tell_the_edge_they_are_the_readers_own(client, home, url):
+    """The edge renders a logged-in reader's request for nobody first: an account page must say it depends on
+    who asks, so the edge asks again with the reader's cookies (and would otherwise show the login)."""
+    from manchette.edge import fragments
+    from manchette.edge.middleware import PERSONAL_HEADER
+
+    for who in (None, reader()):
+        if who:
+            client.force_login(who)
+        response = client.get(url, HTTP_X_MANCHETTE_EDGE=fragments.token())
+        assert response[PERSONAL_HEADER] == "1", (url, who)
+        assert "public" not in response.get("Cache-Control", "")
