@@ -49,6 +49,7 @@ EDIT_URL = re.compile(r"/admin/pages/\d+/edit/(\?next=[^#]*)?$")
 
 SETUP = """
 from django.contrib.auth.models import Group, User
+from manchette.accounts.staff import verify_email
 from manchette.news.management.commands.setup_newsroom import EDITORS, JOURNALISTS
 from manchette.news.models import HomePage, Section
 
@@ -57,6 +58,7 @@ for username, group in ((JOURNALIST, JOURNALISTS), (EDITOR, EDITORS)):
     user.set_password(PASSWORD)
     user.save()
     user.groups.set([Group.objects.get(name=group)])
+    verify_email(user)  # allauth's login wants a confirmed address; an administrator gave this one
 if not Section.objects.filter(slug=SECTION_SLUG).exists():
     HomePage.objects.get().add_child(instance=Section(title=SECTION_TITLE, slug=SECTION_SLUG))
 """
