@@ -89,7 +89,7 @@ def must_activate(request):
 
 
 class AccountPagesMiddleware:
-    """Every page under ACCOUNT_URL (allauth's and the account's own) depends on who asks. The edge renders a
+    """Every page under /compte/ (allauth's and the account's own) depends on who asks. The edge renders a
     logged-in reader's request for nobody first (edge/app.py): marked personal, the page is asked again with the
     reader's cookies, and its URL goes to Django with them from then on, instead of the login page an anonymous
     request gets."""
@@ -98,6 +98,6 @@ class AccountPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(settings.ACCOUNT_URL):
+        if request.path.startswith(reverse("accounts:account")):
             request.edge_personal = True
         return self.get_response(request)
