@@ -80,3 +80,16 @@ def test_the_reset_link_sets_a_new_password(client, django_user_model, smtp_serv
     assert changed.status_code == 302
     user.refresh_from_db()
     assert user.check_password("un-tout-nouveau-mot")
+
+
+@pytest.mark.django_db
+def test_a_reset_for_an_unknown_address_looks_like_one_for_an_account(client, django_user_model, smtp_server):
+    verify_email(django_user_model.objects.create_user("lea", "lea@example.com", "motdepasse-solide"))
+    known, unknown = ask(client, "lea@example.com"), ask(client, "personne@example.com", address="198.51.100.9")
+    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    done = client.get(known["Location"]).content.decode()
+    assert "personne" not in done and "lea@" not in done
+    # Both addresses get an e-mail: a link for the account, a note that there is none for the other.
+    smtp_server.wait_for(2)
+    assert "/compte/password/reset/key/" in body(smtp_server.to("lea@example.com")[0])
+    assert "/compte/password/reset/key/" not in body(smtp_server.to("personne@example.com")[0])
