@@ -389,7 +389,7 @@ EDGE_CACHE_ENTRIES = int(os.environ.get("EDGE_CACHE_ENTRIES", "2000"))
 EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
 # The header carrying the keys of what a page shows, for a CDN to purge by: Surrogate-Key (Fastly, Varnish's
 # xkey configured for it), Cache-Tag (Cloudflare, Akamai), xkey (Varnish's default).
-# Where the masthead sends readers to log in and to their account (Wagtail's own pages until readers have theirs).
+# Where the masthead sends readers to log in and to their account (allauth's login, manchette/accounts' page).
 LOGIN_URL = os.environ.get("LOGIN_URL", "/compte/login/")
 ACCOUNT_URL = os.environ.get("ACCOUNT_URL", "/compte/")
 EDGE_KEYS_HEADER = os.environ.get("EDGE_KEYS_HEADER", "Surrogate-Key")
