@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from manchette.accounts.names import default_name
 from manchette.edge import keys
+from manchette.live.models import Event
 
 from .models import Comment, Status
 
@@ -45,6 +47,20 @@ def topic(article_id):
 
 def visible_count(article_id):
     return Comment.objects.filter(article_id=article_id, status=Status.APPROVED).count()
+
+
+def count_and_since(article_id):
+    """The article's published comments and the live log's position, in one statement (a thread's block is
+    under every article): both are of one snapshot, read before the comments shown."""
+    quote = connection.ops.quote_name
+    comments, events = quote(Comment._meta.db_table), quote(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {comments} WHERE article_id = %s AND status = %s), (SELECT MAX(id) FROM {events})",
+            [article_id, Status.APPROVED.value],
+        )
+        count, since = cursor.fetchone()
+    return count, since or 0
 
 
 def count_text(count):

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from manchette.edge import keys
-from manchette.live import log
 
 from . import discussion, posting, ratelimit, thread
 from .forms import CommentForm, ReportForm
@@ -71,13 +70,15 @@ def parse_sort_and_page(request):
     return sort, int(page)
 
 
-def thread_context(article, sort=thread.DEFAULT_SORT, page=1):
+def thread_context(article, sort=thread.DEFAULT_SORT, page=1, count=None):
     keys.add(thread.list_key(article.pk))
     mode = discussion.mode(article)
+    if count is None:
+        count = thread.visible_count(article.pk)
     items, has_more = thread.batch(article, sort, page)
     return {
         "article": article, "items": items, "has_more": has_more, "sort": sort, "page": page,
-        "count": thread.visible_count(article.pk), "mode": mode, "open": discussion.is_open(mode),
+        "count": count, "mode": mode, "open": discussion.is_open(mode),
         "sorts": [(key, label) for key, label in thread.SORT_LABELS.items()],
         "signup_url": reverse("account_signup"), "reasons": Report.Reason.choices,
     }
@@ -89,9 +90,15 @@ def fragment(request, arg):
     article = discussion.visible_article(arg)
     if article is None:
         raise Http404
+    return render_fragment(request, article)
+
+
+def render_fragment(request, article):
+    """The thread of ARTICLE (one readers may see): for the edge's block, or in place on a page Django
+    serves itself (an editor's, or without the edge), which then has the article at hand."""
     # Read before the comments: what is logged in between is replayed to the page, never missed.
-    since = log.last_id()
-    context = thread_context(article)
+    count, since = thread.count_and_since(article.pk)
+    context = thread_context(article, count=count)
     context.update(since=since, login_url=login_url(anchor(article)))
     return thread.render_thread(context, request)
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from manchette.comments import text
 
@@ -15,10 +16,13 @@ def comment_text(value):
 def comments_thread(context):
     """The article's thread, as a block the edge caches once for every reader; nothing for an article readers
     may not see (a preview, a restricted page shown to whom may read it)."""
+    from manchette.comments.views import render_fragment
     from manchette.edge import fragments
     from manchette.news.visibility import is_visible
 
-    page = context.get("page")
+    page, request = context.get("page"), context.get("request")
     if page is None or not is_visible(page):
         return ""
-    return fragments.include(context.get("request"), "commentaires", page.pk)
+    if request is not None and fragments.assembled_by_edge(request):
+        return fragments.include(request, "commentaires", page.pk)
+    return mark_safe(render_fragment(request, page))

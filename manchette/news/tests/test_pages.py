@@ -130,8 +130,10 @@ def count_queries(client, url):
 def test_article_page_query_count_is_fixed(client, newsroom):
     url = "/monde/etats-unis/debat/"
     baseline = count_queries(client, url)
-    # 15, and the two reads of what readers may not see (restricted pages, unpublished sections), once per request.
-    assert len(baseline) <= 17
+    # 15, and the two reads of what readers may not see (restricted pages, unpublished sections), once per request;
+    # and the comments' thread, rendered in place without the edge (count, sections' discussion mode, first batch:
+    # manchette/comments/tests/test_thread.py checks that it does not grow with the comments).
+    assert len(baseline) <= 20
 
     article = newsroom["article"]
     article.tags.add("campagne", "sondages", "débat", "télévision")
