@@ -197,7 +197,7 @@
     send(form.action, new FormData(form)).then(function (answer) {
       if (button) button.disabled = false;
       if (answer.httpStatus >= 400 || answer.erreur) {
-        self.error(form, answer.erreur || form.getAttribute("data-failed") || "Erreur");
+        self.error(form, answer.erreur || self.root.getAttribute("data-offline"));
         return;
       }
       if (form.hasAttribute("data-comment-form")) self.posted(form, answer);
