@@ -108,6 +108,20 @@ ROUTES = {
         "q": ['"', "*", "AND", "NOT", "(", ")", "-budget", "budget*", "%25", "%5C", "%27%22", "NEAR(a b)", "a:b", "^", "{}", "[]"],
         "tri": ["pertinence", "date", "PERTINENCE"],
     }),
+    # Comments (manchette/comments): the thread's pages, the reader's part, and the actions (their forms posted
+    # with garbage by a logged-in reader in manchette/comments/tests/test_bad_forms.py).
+    "commentaires/<int:article>/": Route(args={"article": "{article.pk}"}, params=("tri", "page", "partiel"), values={
+        "tri": ["recents", "anciens", "reponses", "RECENTS", "reponses%00"], "page": ["2", "100000", "1000000"],
+        "partiel": ["1", "0"],
+    }),
+    "commentaires/<int:article>/moi/": Route(args={"article": "{article.pk}"}),
+    "commentaires/<int:article>/ecrire/": Route(args={"article": "{article.pk}"}),
+    "commentaires/reponses/<int:comment>/": Route(args={"comment": "1"}, params=("page",)),
+    "commentaires/repondre/<int:comment>/": Route(args={"comment": "1"}),
+    "commentaires/modifier/<int:comment>/": Route(args={"comment": "1"}),
+    "commentaires/supprimer/<int:comment>/": Route(args={"comment": "1"}),
+    "commentaires/signaler/<int:comment>/": Route(args={"comment": "1"}),
+    "commentaires/desabonnement/<str:token>/": Route(args={"token": "x"}),
     # The wire endpoint has its own test below (bad tokens, bodies, dates): here, its URL and methods only.
     "api/depeches/": Route(),
     "media/<path:path>": Route(args={"path": "inexistant.jpg"}, own=False, extra=tuple(f"/media/{t}" for t in TRAVERSALS)),
@@ -172,7 +186,10 @@ PAGE_SUFFIXES = [
     "%00/", "..%2F/", "-/", "_/",
 ]
 HOSTILE_ARGS = ("", "x", "0", "-1", "99999999999999999999", str(2**63), "%C3%A9t%C3%A9", "x" * 300, "x" * 10_000)
-FRAGMENT_ARGS = {"fil-info": HOSTILE_ARGS, "une": HOSTILE_ARGS, "meilleur": HOSTILE_ARGS, "aussi-en": ("{section.pk}", *HOSTILE_ARGS)}
+FRAGMENT_ARGS = {
+    "fil-info": HOSTILE_ARGS, "une": HOSTILE_ARGS, "meilleur": HOSTILE_ARGS, "aussi-en": ("{section.pk}", *HOSTILE_ARGS),
+    "commentaires": ("{article.pk}", "{restricted.pk}", *HOSTILE_ARGS),
+}
 SITEMAP_NAMES = {"articles", "rubriques", "depeches"}
 
 # The project's own views in the admin: they are walked with the admin's patterns, and each is also given a
@@ -182,6 +199,12 @@ OWN_ADMIN_VIEWS = {
     "admin/snippets/wires/wiresource/results/": "test_admin_forms_with_garbage",
     "admin/snippets/wires/wiresource/edit/<int:pk>/": "test_admin_forms_with_garbage",
     "admin/snippets/wires/wiresource/token/<id:pk>/": "test_admin_forms_with_garbage",
+    # Comments' moderation (manchette/comments/admin_views.py), in manchette/comments/tests/test_moderation_bad_input.py.
+    "admin/moderation/": "test_moderation_with_garbage",
+    "admin/moderation/<id:pk>/": "test_moderation_with_garbage",
+    "admin/moderation/lot/": "test_moderation_with_garbage",
+    "admin/moderation/lecteur/<id:user_id>/": "test_moderation_with_garbage",
+    "admin/moderation/sanction/<id:pk>/lever/": "test_moderation_with_garbage",
 }
 # Admin patterns that answer 5xx on purpose, and to whom.
 ADMIN_ON_PURPOSE = {
