@@ -28,8 +28,10 @@ def event_key(comment_id):
     return f"comment-{comment_id}"
 
 
-def comment_changed(comment):
-    """Tells the cache and open pages that COMMENT (saved in the caller's transaction) changed."""
+def comment_changed(comment, fresh=False):
+    """Tells the cache and open pages that COMMENT (saved in the caller's transaction) changed. FRESH: the
+    caller has just created it, so the instance is exactly what the database holds. The HTML told to open
+    pages stays on the instance (`event_html`) for the answer to its author."""
     with transaction.atomic():
         parent = None
         if comment.parent_id is not None:
@@ -39,7 +41,7 @@ def comment_changed(comment):
         notify.reply_published(comment)
         article = comment.article
         count = thread.visible_count(comment.article_id)
-        _tell(comment, article, count)
+        _tell(comment, article, count, fresh=fresh)
         if parent is not None and parent.status == Status.DELETED:
             # Its last visible reply gone, a deleted comment leaves the page; its first one brings it back.
             _tell(parent, article, count)
@@ -51,12 +53,14 @@ def _recount_replies(parent_id):
     Comment.objects.filter(pk=parent_id).update(reply_count=Coalesce(Subquery(counted), 0))
 
 
-def _tell(comment, article, count):
-    comment.refresh_from_db(fields=["status", "reply_count", "text", "featured", "edited_at"])
+def _tell(comment, article, count, fresh=False):
+    if not fresh:
+        comment.refresh_from_db(fields=["status", "reply_count", "text", "featured", "edited_at"])
     data = {"id": comment.pk, "parent": comment.parent_id, "count": count, "count_text": thread.count_text(count)}
     key = event_key(comment.pk)
     if thread.is_shown(comment):
-        log.append(thread.topic(article.pk), key, UPSERT, {**data, "html": thread.comment_html(comment, article)})
+        comment.event_html = thread.comment_html(comment, article)
+        log.append(thread.topic(article.pk), key, UPSERT, {**data, "html": comment.event_html})
     else:
         log.append(thread.topic(article.pk), key, REMOVE, {**data, "key": key})
 

@@ -65,10 +65,12 @@ def parent_for(article, parent_id):
     return parent
 
 
-def post(user, article, text, parent=None):
+def post(user, article, text, parent=None, mode=None):
     """A new comment (already cleaned TEXT), approved or waiting as the article's mode says; or the same
-    comment again when this reader just posted this text there (the form was sent twice)."""
-    mode = may_post(user, article)
+    comment again when this reader just posted this text there (the form was sent twice). MODE is what
+    `may_post` returned, when the caller has just asked it."""
+    if mode is None:
+        mode = may_post(user, article)
     with transaction.atomic():
         # One post at a time per reader: two copies of a form sent together find each other.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -85,7 +87,7 @@ def post(user, article, text, parent=None):
             article=article, parent=parent, author=user, text=text, created_at=now,
             status=Status.APPROVED if approved else Status.PENDING, published_at=now if approved else None,
         )
-        events.comment_changed(comment)
+        events.comment_changed(comment, fresh=True)
     comment.replayed = False
     return comment
 

@@ -207,7 +207,10 @@ def _form_errors(request, form, template, context):
 
 def _posted(request, comment, article, created=True):
     if wants_json(request):
-        html = thread.render_own([comment], article) if comment.status == Status.PENDING else thread.comment_html(comment, article)
+        if comment.status == Status.PENDING:
+            html = thread.render_own([comment], article)
+        else:
+            html = getattr(comment, "event_html", None) or thread.comment_html(comment, article)
         return JsonResponse({
             "id": comment.pk, "parent": comment.parent_id, "statut": comment.status, "html": html,
             "message": pending_message() if comment.status == Status.PENDING else "",
@@ -232,7 +235,7 @@ def write(request, article, parent=None):
         found = posting.article_or_404(article)
         if not request.user.is_authenticated:
             return _must_log_in(request)
-        posting.may_post(request.user, found)
+        mode = posting.may_post(request.user, found)
         if parent is None and request.method == "POST":
             parent = posting.parent_for(found, request.POST.get("parent"))
     except Refused as error:
@@ -249,7 +252,7 @@ def write(request, article, parent=None):
     if not form.is_valid():
         return _form_errors(request, form, "comments/write_page.html", context)
     try:
-        comment = posting.post(request.user, found, form.cleaned_data["text"], parent)
+        comment = posting.post(request.user, found, form.cleaned_data["text"], parent, mode=mode)
     except Refused as error:
         return refused(request, error)
     remember_notify_choice(request.user, form)

@@ -34,6 +34,11 @@ def pytest_configure(config):
 
     if settings.configured and settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
         settings.SECRET_KEY = secrets.token_urlsafe(50)
+    # Hashing a password takes a quarter of a second by design: hundreds of test accounts would take minutes.
+    # The servers the tests start inherit the variable, so they check the hashes the tests made.
+    os.environ["MANCHETTE_TESTS_FAST_PASSWORD_HASHER"] = "1"
+    if settings.configured:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
