@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a write waits for its turn before anything works on it (edge/admission.py).
+    "manchette.edge.admission.WriteAdmissionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Below Django's: HSTS whatever scheme the request came by, CSP with the page's own hashes (edge/security.py).
     "manchette.edge.security.StrictTransportSecurityMiddleware",
@@ -429,6 +431,10 @@ HTTP_MAX_HEADERS = int(os.environ.get("HTTP_MAX_HEADERS", "100"))
 HTTP_HEAD_TIMEOUT_SECONDS = float(os.environ.get("HTTP_HEAD_TIMEOUT_SECONDS", "10"))
 # Seconds a request body may stand still (no byte of it) before the connection is closed.
 HTTP_BODY_TIMEOUT_SECONDS = float(os.environ.get("HTTP_BODY_TIMEOUT_SECONDS", "30"))
+# Requests that write (POST…) each server process works on at once; the others wait, at most that many seconds,
+# then get 503 (edge/admission.py). 0: no limit.
+SERVER_CONCURRENT_WRITES = int(os.environ.get("SERVER_CONCURRENT_WRITES", "2"))
+SERVER_WRITE_WAIT_SECONDS = float(os.environ.get("SERVER_WRITE_WAIT_SECONDS", "20"))
 HTTP_MAX_CONNECTIONS = int(os.environ.get("HTTP_MAX_CONNECTIONS", str(LIVE_MAX_STREAMS + 1000)))
 
 # Wagtail's login form leaves its password label out of gettext.

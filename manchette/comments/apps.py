@@ -20,7 +20,7 @@ class CommentsConfig(AppConfig):
         from .models import Comment
 
         # The thread is one cached block per article, under every article page (which stays shared).
-        fragments.register("commentaires", views.fragment)
+        fragments.register("commentaires", views.fragment, grace=True)
         slots.register("article_below", template="comments/slot.html", order=50)
         # What the pages of comments read (views.py): the edge keys them by these and drops the rest.
         queries.declare("tri", "page", "partiel", path=re.compile(r"/commentaires/\d+/"))

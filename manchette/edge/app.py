@@ -38,6 +38,11 @@ HIT = b"HIT"
 MISS = b"MISS"
 # Put together again from a page and blocks the edge still held: no render of the page itself.
 ASSEMBLED = b"ASSEMBLED"
+# A block registered with grace (a comment thread, which changes many times a minute on a big story) is shown
+# as last rendered, at most this old, to the readers who come while it is rendered again; and this many such
+# renderings are kept per process.
+FRAGMENT_GRACE_SECONDS = 10
+GRACED_BLOCKS = 2000
 # How many URLs the edge remembers as answering each reader differently.
 PERSONAL_URLS = 10_000
 # While another process of the machine renders a page (machine.py): how often to look, and for how long.
@@ -72,6 +77,8 @@ class EdgeCache:
         self.token = fragments.token().encode()
         self.markers = fragments.marker_pattern()
         self._rendering = {}
+        self._renders_now = set()
+        self._graced = {}
         self._personal = {}
         self._listening = False
 
@@ -151,6 +158,12 @@ class EdgeCache:
         born = self.versions.current()
         entry = self.fresh(read.key)
         if entry is None and (read.key, born) in self._rendering:
+            shell = self.fresh((*read.key, b"shell")) if self._graced else None
+            if shell is not None:
+                # The page is being put together again, around a block that may be shown late: meanwhile,
+                # readers get it with that block's previous rendering (see _fragment) instead of waiting.
+                entry = await self._assemble(scope, read.key, shell, keep=False)
+                return await send_entry(send, entry, read, scope["method"] == "HEAD", ASSEMBLED)
             entry = await asyncio.shield(self._rendering[read.key, born])
         if entry is not None:
             return await send_entry(send, entry, read, scope["method"] == "HEAD", HIT)
@@ -303,25 +316,57 @@ class EdgeCache:
             self.store.put(key, entry)
         return entry
 
+    def _grace(self, key, path):
+        """The last rendering of a block that may be shown late (fragments.register(grace=True)), if recent."""
+        if not fragments.graced(path):
+            return None
+        found = self._graced.get(key)
+        if found is None or found[1] + FRAGMENT_GRACE_SECONDS < time.monotonic():
+            return None
+        return found[0]
+
+    def _remember(self, key, path, entry):
+        if fragments.graced(path):
+            if len(self._graced) >= GRACED_BLOCKS and key not in self._graced:
+                self._graced.clear()
+            self._graced[key] = (entry, time.monotonic())
+        return entry
+
     async def _fragment(self, scope, path):
         key = (dict(scope["headers"]).get(b"host", b""), path, b"", scope.get("scheme", "http"))
         entry = self.fresh(key)
         if entry is not None:
-            return entry
+            return self._remember(key, path, entry)
         born = self.versions.current()
+        graced = self._grace(key, path)
+        lock = None
+        if graced is not None:
+            # While this block is rendered again (here, or by another process of the machine), readers get
+            # the previous rendering instead of waiting for it; a page put together with it is stale at once
+            # (its parts say so), so the next reader after the render gets the new block.
+            if key in self._renders_now:
+                return graced
+            entry = self._from_machine(key)
+            if entry is not None:
+                return self._remember(key, path, entry)
+            lock = self.machine.try_lock(key)
+            if lock is None:
+                return graced
         if (key, born) in self._rendering:
+            self.machine.unlock(lock)
             return await asyncio.shield(self._rendering[key, born])
         rendering = self._rendering[key, born] = asyncio.get_running_loop().create_future()
-        lock = None
+        self._renders_now.add(key)
 
         async def on_machine():
             return self._from_machine(key)
 
         try:
-            entry, lock = await self._machine_turn(key, on_machine)
-            if entry is not None:
-                rendering.set_result(entry)
-                return entry
+            if lock is None:
+                entry, lock = await self._machine_turn(key, on_machine)
+                if entry is not None:
+                    rendering.set_result(entry)
+                    return self._remember(key, path, entry)
             answer = Collected()
             block_scope = {
                 **scope, "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
@@ -338,10 +383,12 @@ class EdgeCache:
                 )
                 if self.versions.fresh(born, slots):
                     self._keep(key, entry)
+                self._remember(key, path, entry)
             rendering.set_result(entry)
             return entry
         finally:
             self.machine.unlock(lock)
+            self._renders_now.discard(key)
             del self._rendering[key, born]
             if not rendering.done():
                 rendering.set_result(None)

@@ -23,10 +23,23 @@ from django.utils.safestring import mark_safe
 EDGE_HEADER = "x-manchette-edge"
 PREFIX = "/_fragments/"
 _blocks = {}
+_graced = set()
 
 
-def register(name, render):
+def register(name, render, *, grace=False):
+    """GRACE: while the block is rendered again after a change, readers who come meanwhile may get its previous
+    rendering (at most a few seconds old) rather than wait — for a block that changes many times a minute and
+    whose open pages get each change live anyway (the comments). Never for what must disappear at once."""
     _blocks[name] = render
+    if grace:
+        _graced.add(name)
+    else:
+        _graced.discard(name)
+
+
+def graced(path):
+    """Whether the block at PATH (/_fragments/<name>/…) was registered with grace."""
+    return path.startswith(PREFIX) and path[len(PREFIX):].split("/", 1)[0] in _graced
 
 
 @functools.cache

@@ -439,3 +439,74 @@ def test_pages_and_blocks_rendered_in_one_process_are_put_together_in_another(ed
     answer = get(second_process, "/a/")
     assert answer.cache == b"ASSEMBLED" and b"Premier titre" in answer.body
     assert site.renders == {"/a/": 1, "/_fragments/une/": 1, "/_fragments/fil-info/": 1}
+
+
+class Thread(Site):
+    """A page whose comment thread (a block registered with grace) takes a while to render."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+        self.thread = b"<ol><li>Premier commentaire</li></ol>"
+
+    async def __call__(self, scope, receive, send):
+        if scope["path"] != "/_fragments/commentaires/":
+            return await super().__call__(scope, receive, send)
+        await receive()
+        self.renders["/_fragments/commentaires/"] = self.renders.get("/_fragments/commentaires/", 0) + 1
+        body = self.thread
+        await asyncio.sleep(self.delay)
+        headers = [*SHARED[:3], (b"Surrogate-Key", b"list-comments-7"), (b"Content-Length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def marker(self, path):
+        marker = super().marker
+        return marker(path) + (marker(b"/_fragments/commentaires/") if path == b"/_fragments/une/" else b"")
+
+
+@pytest.fixture
+def graced_thread():
+    fragments.register("commentaires", lambda request, arg: "", grace=True)
+    yield
+    fragments.register("commentaires", lambda request, arg: "")
+
+
+def test_readers_who_come_while_a_graced_block_is_rendered_again_get_its_last_rendering(edge, versions, graced_thread):
+    site = Thread(delay=0.2)
+    app = edge(site)
+    assert b"Premier commentaire" in get(app, "/a/").body
+    site.thread = b"<ol><li>Second commentaire</li><li>Premier commentaire</li></ol>"
+    versions.invalidate(["list-comments-7"])
+
+    async def crowd():
+        first = asyncio.ensure_future(call(app, "/a/"))
+        await asyncio.sleep(0.02)
+        started = asyncio.get_running_loop().time()
+        others = await asyncio.gather(*(call(app, "/a/") for _ in range(5)))
+        waited = asyncio.get_running_loop().time() - started
+        return await first, others, waited
+
+    first, others, waited = asyncio.run(crowd())
+    assert b"Second commentaire" in first.body, "the reader who set the render off waits for it"
+    assert all(b"Second commentaire" not in a.body and b"Premier commentaire" in a.body for a in others)
+    assert all(a.cache == b"ASSEMBLED" for a in others) and waited < 0.1, "the others did not wait"
+    assert site.renders["/_fragments/commentaires/"] == 2
+    after = get(app, "/a/")
+    assert b"Second commentaire" in after.body, "the next reader after the render gets the new block"
+
+
+def test_a_block_without_grace_makes_everyone_wait_for_its_new_rendering(edge, versions):
+    site = Thread(delay=0.1)
+    fragments.register("commentaires", lambda request, arg: "")
+    app = edge(site)
+    get(app, "/a/")
+    site.thread = b"<ol><li>Second commentaire</li></ol>"
+    versions.invalidate(["list-comments-7"])
+
+    async def crowd():
+        first = asyncio.ensure_future(call(app, "/a/"))
+        await asyncio.sleep(0.02)
+        return [await first, *await asyncio.gather(*(call(app, "/a/") for _ in range(3)))]
+
+    assert all(b"Second commentaire" in a.body for a in asyncio.run(crowd()))
