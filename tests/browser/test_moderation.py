@@ -22,6 +22,10 @@ from manchette.comments.models import Comment, Report
 from manchette.news.management.commands.setup_newsroom import MODERATORS
 from manchette.news.models import Article
 
+# The browser tests share this server's database: what others left in the queue is dealt with first, so the
+# queue holds this test's comments alone.
+Report.objects.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+Comment.objects.filter(status="pending").update(status="rejected", rejection_reason="Laissé par un autre test")
 User = get_user_model()
 moderator = User.objects.create_user("sacha.moderation", "sacha.moderation@manchette.example", "motdepasse-solide-42")
 moderator.groups.add(Group.objects.get(name=MODERATORS))
