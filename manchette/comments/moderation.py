@@ -29,6 +29,7 @@ from manchette.news.visibility import is_visible
 
 from . import events
 from .models import Comment, Report, Sanction, Status
+from .thread import display_name
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +72,6 @@ def reason_text(code, details=""):
     return text[:REASON_MAX_LENGTH]
 
 
-def display_name(user):
-    """The name a reader comments under (their profile's), else their full name, else their e-mail address."""
-    if user is None:
-        return _t("Compte supprimé")
-    profile = getattr(user, "profile", None)  # RelatedObjectDoesNotExist is an AttributeError
-    return (profile.display_name if profile else "") or user.get_full_name() or user.email or user.get_username()
-
-
 def _locked(comments):
     """The comments (instances, ids or a queryset) read again under a row lock, in id order (no deadlock between
     two moderators' bulk actions)."""
@@ -101,22 +94,36 @@ def _open_reports(ids):
     return Report.objects.filter(comment_id__in=ids, resolved_at__isnull=True)
 
 
+def _to_change(locked, status, seen, outcome):
+    """Those of LOCKED to bring to STATUS; the others go to OUTCOME: skipped when changed since the moderator
+    saw them, changed when already there but reported (their reports get resolved), unchanged otherwise."""
+    reported = set(_open_reports([c.pk for c in locked]).values_list("comment_id", flat=True))
+    to_change = []
+    for comment in locked:
+        why = _stale(comment, seen)
+        if why:
+            outcome.skipped.append((comment, why))
+        elif comment.status == status:
+            (outcome.changed if comment.pk in reported else outcome.unchanged).append(comment)
+        else:
+            to_change.append(comment)
+    return to_change
+
+
+def _decided(outcome, changed, now):
+    """CHANGED join OUTCOME's changed comments, and every decided comment's reports are resolved."""
+    outcome.changed = changed + outcome.changed
+    decided = [c.pk for c in outcome.changed]
+    if decided:
+        _open_reports(decided).update(resolved_at=now)
+
+
 def approve(comments, by, seen=None):
     """Publish COMMENTS (pending, rejected, or approved and reported: the reports are then resolved)."""
     outcome = Outcome()
     with transaction.atomic():
         now = timezone.now()
-        locked = _locked(comments)
-        reported = set(_open_reports([c.pk for c in locked]).values_list("comment_id", flat=True))
-        to_publish = []
-        for comment in locked:
-            why = _stale(comment, seen)
-            if why:
-                outcome.skipped.append((comment, why))
-            elif comment.status == Status.APPROVED:
-                (outcome.changed if comment.pk in reported else outcome.unchanged).append(comment)
-            else:
-                to_publish.append(comment)
+        to_publish = _to_change(_locked(comments), Status.APPROVED, seen, outcome)
         if to_publish:
             Comment.objects.filter(pk__in=[c.pk for c in to_publish]).update(
                 status=Status.APPROVED, published_at=Coalesce("published_at", now), moderated_by=by,
@@ -126,10 +133,7 @@ def approve(comments, by, seen=None):
             comment.status, comment.moderated_by, comment.moderated_at = Status.APPROVED, by, now
             comment.published_at, comment.rejection_reason = comment.published_at or now, ""
             events.comment_changed(comment)
-        outcome.changed = to_publish + outcome.changed
-        decided = [c.pk for c in outcome.changed]
-        if decided:
-            _open_reports(decided).update(resolved_at=now)
+        _decided(outcome, to_publish, now)
     return outcome
 
 
@@ -141,17 +145,7 @@ def reject(comments, by, reason, seen=None, notify=True):
     outcome = Outcome()
     with transaction.atomic():
         now = timezone.now()
-        locked = _locked(comments)
-        reported = set(_open_reports([c.pk for c in locked]).values_list("comment_id", flat=True))
-        to_reject = []
-        for comment in locked:
-            why = _stale(comment, seen)
-            if why:
-                outcome.skipped.append((comment, why))
-            elif comment.status == Status.REJECTED:
-                (outcome.changed if comment.pk in reported else outcome.unchanged).append(comment)
-            else:
-                to_reject.append(comment)
+        to_reject = _to_change(_locked(comments), Status.REJECTED, seen, outcome)
         if to_reject:
             Comment.objects.filter(pk__in=[c.pk for c in to_reject]).update(
                 status=Status.REJECTED, featured=False, moderated_by=by, moderated_at=now, rejection_reason=reason,
@@ -163,10 +157,7 @@ def reject(comments, by, reason, seen=None, notify=True):
             if notify and comment.author_id:
                 pk = comment.pk
                 transaction.on_commit(lambda pk=pk: send_rejection_notice.enqueue(pk))
-        outcome.changed = to_reject + outcome.changed
-        decided = [c.pk for c in outcome.changed]
-        if decided:
-            _open_reports(decided).update(resolved_at=now)
+        _decided(outcome, to_reject, now)
     return outcome
 
 

@@ -99,8 +99,10 @@ def own_comment(user, comment_id):
     comment = None
     if discussion.valid_id(comment_id) is not None:
         comment = Comment.objects.filter(pk=comment_id, author=user, status__in=[Status.APPROVED, Status.PENDING]).first()
-    if comment is None or discussion.visible_article(comment.article_id) is None:
+    article = discussion.visible_article(comment.article_id) if comment is not None else None
+    if article is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’est pas le vôtre."), 404)
+    comment.article = article  # read once, with the visibility check
     return comment
 
 
@@ -108,11 +110,12 @@ def editable(comment, now=None):
     return (now or timezone.now()) - comment.created_at <= datetime.timedelta(seconds=edit_seconds())
 
 
-def edit(user, comment, text):
+def edit(user, comment, text, mode=None):
+    """MODE: what `may_post` returned, when the caller has just asked it."""
     if not editable(comment):
         raise Refused(_("Un commentaire ne se modifie que dans les cinq minutes qui suivent son envoi."), 403)
-    article = comment.article
-    mode = may_post(user, article)
+    if mode is None:
+        mode = may_post(user, comment.article)
     with transaction.atomic():
         comment.text = text
         comment.edited_at = timezone.now()
@@ -139,8 +142,10 @@ def reportable(comment_id):
     comment = None
     if discussion.valid_id(comment_id) is not None:
         comment = Comment.objects.filter(pk=comment_id, status=Status.APPROVED).first()
-    if comment is None or discussion.visible_article(comment.article_id) is None:
+    article = discussion.visible_article(comment.article_id) if comment is not None else None
+    if article is None:
         raise Refused(_("Ce commentaire n’existe pas ou n’est plus publié."), 404)
+    comment.article = article
     return comment
 
 

@@ -228,11 +228,19 @@ def pending_message():
 @never_cache
 @personal
 @require_http_methods(["GET", "POST"])
-def write(request, article, parent=None):
-    """A new comment under ARTICLE (or, through `reply`, under PARENT); the form sent by the page's script
-    names the comment it answers in its `parent` field."""
+def write(request, article):
+    """A new comment under ARTICLE; the form sent by the page's script names the comment it answers in its
+    `parent` field."""
     try:
         found = posting.article_or_404(article)
+    except Refused as error:
+        return refused(request, error)
+    return _write(request, found)
+
+
+def _write(request, found, parent=None):
+    """A new comment under FOUND (an article readers may see), or under PARENT (`reply`)."""
+    try:
         if not request.user.is_authenticated:
             return _must_log_in(request)
         mode = posting.may_post(request.user, found)
@@ -271,7 +279,7 @@ def reply(request, comment):
         parent = posting.parent_for(found, parent.pk)
     except Refused as error:
         return refused(request, error)
-    return write(request, found.pk, parent=parent)
+    return _write(request, found, parent=parent)
 
 
 @never_cache
@@ -283,7 +291,7 @@ def edit(request, comment):
         article = own.article
         if not posting.editable(own):
             raise Refused(_("Un commentaire ne se modifie que dans les cinq minutes qui suivent son envoi."), 403)
-        posting.may_post(request.user, article)
+        mode = posting.may_post(request.user, article)
     except Refused as error:
         if not request.user.is_authenticated:
             return _must_log_in(request)
@@ -298,7 +306,7 @@ def edit(request, comment):
     if not form.is_valid():
         return _form_errors(request, form, "comments/edit_page.html", context)
     try:
-        own = posting.edit(request.user, own, form.cleaned_data["text"])
+        own = posting.edit(request.user, own, form.cleaned_data["text"], mode=mode)
     except Refused as error:
         return refused(request, error)
     return _posted(request, own, article, created=False)
