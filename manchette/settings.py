@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "manchette.live",
     "manchette.accounts",
     "manchette.comments",
+    "manchette.newsletters",
     "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -456,3 +457,33 @@ ARTICLES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
 READING_WORDS_PER_MINUTE = 230
 MANCHETTE_SITE_LABEL = _("Le Quotidien de Manchette")
+
+# Newsletters (manchette/newsletters, docs/operations.md « Newsletters »). Sent through the SMTP server above.
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", f"{SITE_NAME} <{DEFAULT_FROM_EMAIL}>")
+# The envelope sender of editions: with one set, each message gets its own (VERP, bounces+<jeton>@domaine), so a
+# bounce that comes back later names its delivery; the mailbox is read through NEWSLETTER_BOUNCE_IMAP_URL
+# (imap://utilisateur:mot-de-passe@hôte:port/INBOX, or imaps://).
+NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+NEWSLETTER_BOUNCE_IMAP_URL = os.environ.get("NEWSLETTER_BOUNCE_IMAP_URL", "")
+# Messages per window of the SMTP server ("50/1,20000/3600": 50 a second and 20,000 an hour), sliding windows
+# shared by every worker; empty: no limit.
+NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "")
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
+# Send tasks started per edition: each runs in a worker, so as many workers send at once.
+NEWSLETTER_PARALLEL_SENDS = int(os.environ.get("NEWSLETTER_PARALLEL_SENDS", "2"))
+# A send task hands over to a new one after this long, so the other background work is not held up.
+NEWSLETTER_SLICE_SECONDS = float(os.environ.get("NEWSLETTER_SLICE_SECONDS", "20"))
+# A sending worker not heard from for this long (or seen dead on this machine) loses its claimed messages.
+NEWSLETTER_CLAIM_TIMEOUT = float(os.environ.get("NEWSLETTER_CLAIM_TIMEOUT", "60"))
+# A scheduled edition missed by less than this is sent late, once; missed by more, it is skipped and reported.
+NEWSLETTER_GRACE_MINUTES = int(os.environ.get("NEWSLETTER_GRACE_MINUTES", "120"))
+NEWSLETTER_STALL_MINUTES = int(os.environ.get("NEWSLETTER_STALL_MINUTES", "10"))
+NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", "5"))
+NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "48"))
+NEWSLETTER_SIGNUP_RATE_PER_ADDRESS = os.environ.get("NEWSLETTER_SIGNUP_RATE_PER_ADDRESS", "10/600")
+NEWSLETTER_SIGNUP_RATE_PER_EMAIL = os.environ.get("NEWSLETTER_SIGNUP_RATE_PER_EMAIL", "3/86400")
+# DKIM: every message from the site is signed when a key is given (a PEM file; RSA).
+DKIM_PRIVATE_KEY_FILE = os.environ.get("DKIM_PRIVATE_KEY_FILE", "")
+DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "manchette")
+DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2])
+EMAIL_BACKEND = "manchette.newsletters.dkim.EmailBackend"
