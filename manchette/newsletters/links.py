@@ -27,7 +27,11 @@ class Expired(Invalid):
 
 def subscriber_token(subscriber, newsletter=None):
     """SUBSCRIBER's key, and a list's pk when the link is about that list (the unsubscribe link of its editions)."""
-    value = subscriber.key.hex + (f".{newsletter.pk}" if newsletter is not None else "")
+    return token(subscriber.key, newsletter.pk if newsletter is not None else None)
+
+
+def token(key, newsletter_id=None):
+    value = key.hex + (f".{newsletter_id}" if newsletter_id is not None else "")
     return signing.Signer(salt=SUBSCRIBER_SALT).sign(value)
 
 

@@ -18,10 +18,23 @@ class Mailbox:
     def __init__(self):
         self.messages = []  # email.message.EmailMessage, with .envelope_to the RCPT TO addresses
         self._arrived = threading.Condition()
+        self.answers = {}  # recipient address -> the reply its RCPT TO gets instead of 250 (refuse())
+
+    def refuse(self, address, reply):
+        """RCPT TO ADDRESS answered REPLY ("451 4.2.0 …", "550 5.1.1 …") until clear()."""
+        self.answers[address.lower()] = reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.answers.get(address.lower())
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
+        message.envelope_from = envelope.mail_from
         with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()
@@ -44,6 +57,7 @@ class Mailbox:
     def clear(self):
         with self._arrived:
             self.messages.clear()
+            self.answers.clear()
 
 
 def body(message, subtype="plain"):

@@ -1,0 +1,117 @@
+"""The newsletters' background work, run by `manchette worker` (django-tasks, database backend).
+
+- send_edition: one worker sends an edition for a while (sending.py), then hands over to a new task of its own,
+  so that other work (scheduled publishing, e-mails to readers) is never held up for long by a big edition;
+  start_senders() starts NEWSLETTER_PARALLEL_SENDS of them, one per worker that is free.
+- tick: every minute, once for all workers (Clock): starts the editions that fell due (schedule.py), restarts
+  the sends whose tasks died with their worker, warns the editors of a send that stalls, reads the bounce mailbox.
+  wake() runs it when a worker starts, so nothing due waits for the first minute.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Clock, Edition, EditionStatus
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+
+
+@task()
+def send_edition(edition_id):
+    from . import sending
+
+    wait = sending.send_for_a_while(edition_id)
+    if wait is not None:
+        later(edition_id, wait)
+    return wait
+
+
+def later(edition_id, seconds):
+    if seconds > 0:
+        send_edition.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(edition_id)
+    else:
+        send_edition.enqueue(edition_id)
+
+
+def start_senders(edition_id):
+    for _ in range(max(settings.NEWSLETTER_PARALLEL_SENDS, 1)):
+        send_edition.enqueue(edition_id)
+
+
+def _waiting(a_task, args=None):
+    """Tasks of A_TASK (with ARGS) waiting to run."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=a_task.module_path, status="READY")
+    if args is not None:
+        waiting = waiting.filter(args_kwargs__args=list(args))
+    return waiting
+
+
+def _claim_clock(name, seconds):
+    """True for one caller per SECONDS, whichever worker asks."""
+    now = timezone.now()
+    Clock.objects.get_or_create(name=name, defaults={"ran_at": now - timedelta(days=1)})
+    return bool(Clock.objects.filter(name=name, ran_at__lte=now - timedelta(seconds=seconds)).update(ran_at=now))
+
+
+def resume_sends():
+    """Sends with no task left to carry them (their worker was killed) get new ones; a send that made no
+    progress for NEWSLETTER_STALL_MINUTES is reported to the editors once."""
+    from . import alerts
+
+    now = timezone.now()
+    quiet = now - timedelta(seconds=max(3 * settings.NEWSLETTER_SLICE_SECONDS, settings.NEWSLETTER_CLAIM_TIMEOUT))
+    for edition in Edition.objects.filter(status=EditionStatus.SENDING):
+        if not _waiting(send_edition, [edition.pk]).exists() and (edition.progress_at is None or edition.progress_at < quiet):
+            log.warning("édition %s : envoi repris", edition.pk)
+            start_senders(edition.pk)
+        stalled = edition.progress_at is None or edition.progress_at < now - timedelta(minutes=settings.NEWSLETTER_STALL_MINUTES)
+        if stalled and Edition.objects.filter(pk=edition.pk, alerted_at__isnull=True).update(alerted_at=now):
+            alerts.alert_editors(edition, "stalled")
+    # A send that moves again may be reported again if it stalls later.
+    Edition.objects.filter(status=EditionStatus.SENDING, alerted_at__isnull=False, progress_at__gt=now - timedelta(minutes=1)).update(alerted_at=None)
+
+
+def run_periodic():
+    from . import bounces, schedule
+
+    schedule.run_due()
+    resume_sends()
+    try:
+        bounces.poll()
+    except Exception:  # a mailbox that cannot be read must not stop the schedule
+        log.exception("lecture des retours impossible")
+
+
+@task()
+def tick():
+    if _claim_clock("tick", TICK_SECONDS - 5):
+        run_periodic()
+    plan_tick()
+
+
+def plan_tick():
+    """The next tick, unless one is already waiting."""
+    soon = timezone.now() + timedelta(seconds=TICK_SECONDS)
+    if not _waiting(tick).filter(Q(run_after__isnull=True) | Q(run_after__lte=soon + timedelta(seconds=5))).exists():
+        tick.using(run_after=soon).enqueue()
+
+
+def wake():
+    """When a worker starts: what fell due while none ran, the sends it must resume, then every minute."""
+    from . import sending
+
+    for edition in Edition.objects.filter(status=EditionStatus.SENDING):
+        sending.take_over(edition.pk)
+        if not _waiting(send_edition, [edition.pk]).exists():
+            start_senders(edition.pk)
+    run_periodic()
+    plan_tick()
