@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-dejavu-core nginx-light wrk gettext)
+APT_PACKAGES=(chromium fonts-dejavu-core nginx-light wrk gettext dovecot-imapd)
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_fund=false npm_config_audit=false
 
 step() { printf '==> %s\n' "$*"; }

@@ -138,3 +138,24 @@ def smtp_env(mailbox_or_port):
     from django.conf import settings
 
     return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(settings.EMAIL_PORT)}
+
+
+@server_fixture(scope="session")
+def _imap_session():
+    from .imap import IMAPServer
+
+    server = IMAPServer()
+    try:
+        yield server.start()
+    finally:
+        server.close()
+
+
+@server_fixture
+def imap_server(_imap_session, settings):
+    """A real IMAP server (a private Dovecot on 127.0.0.1) holding the bounce mailbox, empty at the start of the
+    test, that NEWSLETTER_BOUNCE_IMAP_URL points at: host, port, user, password, url, append(message), messages()."""
+    _imap_session.clear()
+    settings.NEWSLETTER_BOUNCE_IMAP_URL = _imap_session.url
+    yield _imap_session
+    _imap_session.clear()
