@@ -13,6 +13,7 @@ from manchette.comments import urls as comments_urls
 from manchette.edge import urls as edge_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
+from manchette.newsletters import urls as newsletters_urls
 from manchette.search import urls as search_urls
 from manchette.wires import urls as wires_urls
 
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", include(wires_urls)),
     path("", include(search_urls)),
     path("", include(comments_urls)),
+    path("newsletters/", include(newsletters_urls)),
     path("compte/", include(accounts_urls)),
     path("compte/", include("allauth.urls")),
     path("", include(wagtail_urls)),

@@ -6,3 +6,22 @@ class NewslettersConfig(AppConfig):
     name = "manchette.newsletters"
     label = "newsletters"
     verbose_name = _("Newsletters")
+
+    def ready(self):
+        from manchette.accounts import data, signals
+        from manchette.edge import fragments, queries, readers
+        from manchette.news import slots
+
+        from . import account, views
+        from .models import Edition, Newsletter
+
+        # The signup block beside every article: one cached block, the same on every article page, which stays
+        # shared; a list offered, renamed or withdrawn reaches every page through the lists' key.
+        fragments.register("newsletters", views.block)
+        slots.register("article_aside", fragment="newsletters", order=50)
+        readers.watch(Newsletter)
+        # The archive lists sent editions; one that is sent, or changes, reaches it.
+        readers.watch(Edition, keys=lambda edition: [views.ARCHIVE_KEY])
+        queries.declare("page", path="/newsletters/archives/")
+        signals.account_deleting.connect(account.account_deleting, dispatch_uid="newsletters-account-deleting")
+        data.register("newsletters", account.export)
