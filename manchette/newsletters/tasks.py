@@ -81,14 +81,20 @@ def resume_sends():
 
 
 def run_periodic():
-    from . import bounces, schedule
+    from . import schedule
 
-    schedule.run_due()
-    resume_sends()
-    try:
-        bounces.poll()
-    except Exception:  # a mailbox that cannot be read must not stop the schedule
-        log.exception("lecture des retours impossible")
+    # Each step on its own: a mailbox that cannot be read must not stop the schedule, nor the schedule the sends.
+    for step in (schedule.run_due, resume_sends, _read_bounces):
+        try:
+            step()
+        except Exception:
+            log.exception("newsletters : %s a échoué", step.__name__)
+
+
+def _read_bounces():
+    from . import bounces
+
+    bounces.poll()
 
 
 @task()

@@ -35,6 +35,7 @@ class Mailbox:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
         message.envelope_from = envelope.mail_from
+        message.raw = envelope.original_content
         with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()
