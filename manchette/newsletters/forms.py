@@ -25,6 +25,13 @@ class ListsField(forms.ModelMultipleChoiceField):
             "invalid_list": _("Choisissez au moins une newsletter."),
         }
 
+    def _check_values(self, value):
+        # Only ids a database takes (a huge number overflows SQLite's and PostgreSQL's integers).
+        for pk in value:
+            if not isinstance(pk, str) or not (pk.isascii() and pk.isdigit() and len(pk) <= 9):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
     def label_from_instance(self, newsletter):
         return newsletter.name
 
