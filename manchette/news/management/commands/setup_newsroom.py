@@ -50,6 +50,16 @@ MODEL_PERMISSIONS = {
     # Readers' comments: the queue and its actions, sanctions (manchette/comments/admin_views.py).
     MODERATORS: ["access_admin", "moderate_comment"],
 }
+# Newsletters (manchette/newsletters): editors run the lists, compose, test and send editions, manage subscribers
+# (import, export, deletion on request) and read the suppression list.
+NEWSLETTER_PERMISSIONS = {
+    EDITORS: [
+        "add_newsletter", "change_newsletter", "delete_newsletter", "view_newsletter",
+        "add_edition", "change_edition", "delete_edition", "view_edition", "send_edition",
+        "add_subscriber", "change_subscriber", "delete_subscriber", "view_subscriber",
+        "view_subscription", "view_suppression",
+    ],
+}
 
 
 class Command(BaseCommand):
@@ -96,6 +106,8 @@ class Command(BaseCommand):
                 )
         for name, codenames in MODEL_PERMISSIONS.items():
             groups[name].permissions.add(*Permission.objects.filter(codename__in=codenames))
+        for name, codenames in NEWSLETTER_PERMISSIONS.items():
+            groups[name].permissions.add(*Permission.objects.filter(content_type__app_label="newsletters", codename__in=codenames))
         groups[ADMINISTRATORS].permissions.set(Permission.objects.all())
 
     def workflow(self, home, editors):
