@@ -5,7 +5,7 @@ Nothing of the Debian package's own service is used: the server runs `dovecot -F
 a base_dir (its sockets), a state_dir, a log, a passwd-file and a maildir of its own in a temporary folder, plain
 text login without TLS, one user. As root (CI) Dovecot refuses to run its login processes or to open mail as root:
 they then run as the package's unprivileged users (dovenull, dovecot); as any other user, everything runs as
-that user. Used through the `imap_server` fixture (pytest_plugin.py), which marks its tests `server`.
+that user, without chroot. Used through the `imap_server` fixture (pytest_plugin.py), which marks its tests `server`.
 """
 
 import contextlib
@@ -85,6 +85,8 @@ listen = {self.host}
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A test that logs in with a wrong password must not slow down the next ones (no delay, no penalty).
+auth_failure_delay = 0
 default_internal_user = {internal}
 default_internal_group = {_group(internal)}
 default_login_user = {login}
@@ -99,12 +101,19 @@ userdb {{
   args = uid={internal} gid={_group(internal)} home={mail}/%u
 }}
 service imap-login {{
+  chroot =
   inet_listener imap {{
     address = {self.host}
     port = {self.port}
   }}
   inet_listener imaps {{
     port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 """)
