@@ -122,6 +122,16 @@ ROUTES = {
     "commentaires/supprimer/<int:comment>/": Route(args={"comment": "1"}),
     "commentaires/signaler/<int:comment>/": Route(args={"comment": "1"}),
     "commentaires/desabonnement/<str:token>/": Route(args={"token": "x"}),
+    # Newsletters, the readers' pages (manchette/newsletters/views.py; their forms with garbage in
+    # manchette/newsletters/tests/test_readers_*.py): signed links with forged tokens, the archive's pages.
+    "newsletters/": Route(),
+    "newsletters/inscription/": Route(),
+    "newsletters/confirmer/<str:token>/": Route(args={"token": "MQ:1abc:xyz"}),
+    "newsletters/preferences/<str:token>/": Route(args={"token": "x"}),
+    "newsletters/desabonnement/<str:token>/": Route(args={"token": "x"}),
+    "newsletters/archives/": Route(params=("page",), values={"page": ["2", "100000", "1000000"]}),
+    "newsletters/archives/<int:pk>/": Route(args={"pk": "1"}),
+    "newsletters/archives/<slug:newsletter>/<int:pk>/": Route(args={"newsletter": "une-du-matin", "pk": "1"}),
     # The wire endpoint has its own test below (bad tokens, bodies, dates): here, its URL and methods only.
     "api/depeches/": Route(),
     "media/<path:path>": Route(args={"path": "inexistant.jpg"}, own=False, extra=tuple(f"/media/{t}" for t in TRAVERSALS)),
@@ -189,6 +199,7 @@ HOSTILE_ARGS = ("", "x", "0", "-1", "99999999999999999999", str(2**63), "%C3%A9t
 FRAGMENT_ARGS = {
     "fil-info": HOSTILE_ARGS, "une": HOSTILE_ARGS, "meilleur": HOSTILE_ARGS, "aussi-en": ("{section.pk}", *HOSTILE_ARGS),
     "commentaires": ("{article.pk}", "{restricted.pk}", *HOSTILE_ARGS),
+    "newsletters": HOSTILE_ARGS,
 }
 SITEMAP_NAMES = {"articles", "rubriques", "depeches"}
 

@@ -151,7 +151,7 @@ def bad_link(request, text=None):
 
 @csrf_exempt  # the signed token is the proof; it reaches only the mailbox
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])  # HEAD: a refusal without its page would say nothing
 def confirm(request, token):
     """GET shows one button (mail scanners that open links confirm nothing); POST confirms, once."""
     try:
@@ -197,7 +197,7 @@ def subscriber_from(token):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])  # HEAD: a refusal without its page would say nothing
 def preferences(request, token):
     try:
         subscriber, _newsletter = subscriber_from(token)
@@ -236,7 +236,7 @@ def preferences_context(subscriber, form=None, saved=None):
 
 @csrf_exempt  # RFC 8058: mail clients POST « List-Unsubscribe=One-Click » with no token; the signature is the proof
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])  # HEAD: a refusal without its page would say nothing
 def unsubscribe(request, token):
     """GET shows one button (link scanners unsubscribe nobody); POST unsubscribes from the list the link names,
     or from everything. Done already, or for an address deleted since: the same page, nothing changes."""
