@@ -187,3 +187,17 @@ def test_deleting_the_account_deletes_the_subscriber(subscriber, reader, lists):
     subscriber.save()
     signals.account_deleting.send(sender=None, user=reader)
     assert not Subscriber.objects.exists() and not Subscription.objects.exists()
+
+
+def test_the_demo_lists(home):
+    from manchette.demo import newsletters as demo
+    from manchette.news.tests.factories import SectionFactory
+    from manchette.newsletters import subscribing
+
+    SectionFactory(parent=home, title="Monde", slug="monde")
+    assert demo.load() == 3 and demo.load() == 0
+    labels = {n.name: subscribing.frequency_label(n) for n in Newsletter.objects.all()}
+    assert labels == {"La Une du matin": "Chaque jour à 7\u00a0h", "L’hebdo du samedi": "Chaque samedi à 8\u00a0h",
+                      "Alertes": "Selon l’actualité"}
+    assert set(Newsletter.objects.filter(offered_on_articles=True).values_list("name", flat=True)) == {"La Une du matin", "Alertes"}
+    assert list(Newsletter.objects.get(name="L’hebdo du samedi").sections.values_list("slug", flat=True)) == ["monde"]

@@ -18,6 +18,7 @@ from manchette.accounts.staff import verify_email
 from manchette.demo import comments as demo_comments
 from manchette.demo import dispatches
 from manchette.demo import images as illustrations
+from manchette.demo import newsletters as demo_newsletters
 from manchette.demo.authors import AUTHORS
 from manchette.demo.sections import SECTIONS
 from manchette.demo.stories import STORIES
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         if Article.objects.exists():
             self.fil_info(articles_added=False)
             self.comments()
+            demo_newsletters.load()
             self.stdout.write("Le journal de démonstration est déjà chargé.")
             return
         quiet = verbosity < 1
@@ -81,6 +83,7 @@ class Command(BaseCommand):
             call_command("reindex_articles", verbosity=0)
         self.fil_info(articles_added=True)
         self.comments()
+        demo_newsletters.load()
         if not quiet:
             self.report(len(pages))
 
