@@ -147,8 +147,8 @@ def examine(raw):
             return _delivery_status(message)
         if report_type == "feedback-report":
             return _feedback(message)
-    except Exception:  # hostile or broken input: whatever the parser or our reading of it trips on
-        log.warning("retour illisible laissé dans la boîte", exc_info=True)
+    except Exception as error:  # hostile or broken input (deep nesting too): whatever the parser or we trip on
+        log.warning("retour illisible laissé dans la boîte (%s)", type(error).__name__)
     return None
 
 

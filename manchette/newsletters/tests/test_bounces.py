@@ -209,6 +209,9 @@ def test_a_feedback_report_without_verp_names_its_subscriber_by_the_unsubscribe_
     b"--x\nContent-Type: message/delivery-status; charset=x-unknown\nContent-Transfer-Encoding: base64\n\n!!!!\n",
     b"Content-Type: multipart/report; report-type=feedback-report; boundary=x\n\n--x\n"
     b"Content-Type: message/feedback-report\n\n\xff\xfe: \xff\n--x\nContent-Type: message/rfc822\n\n\xff\n--x--\n",
+    # Parts nested thousands deep: deeper than Python's recursion limit.
+    b"Content-Type: multipart/report; report-type=delivery-status; boundary=b0\n\n" + b"".join(
+        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (depth, depth + 1) for depth in range(5000)),
 ])
 def test_broken_messages_are_not_reports(raw):
     assert bounces.examine(raw) is None
