@@ -2,6 +2,7 @@
 deletion of what the newsletters keep of them when the account goes."""
 
 from allauth.account.models import EmailAddress
+from django.urls import reverse
 
 from . import links
 from .models import Subscriber, normalize_email
@@ -21,7 +22,9 @@ def subscriber_of(user):
 
 def preferences_url(user):
     subscriber = subscriber_of(user)
-    return links.preferences_url(subscriber) if subscriber is not None else None
+    if subscriber is None:
+        return None
+    return reverse("newsletters:preferences", args=[links.subscriber_token(subscriber)])
 
 
 def account_deleting(sender, user, **kwargs):

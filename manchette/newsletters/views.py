@@ -40,6 +40,11 @@ def message(request, title, text, status=200, **context):
     return render(request, "newsletters/message.html", {"title": title, "text": text, **context}, status=status)
 
 
+def preferences_path(subscriber):
+    """The preferences page on this site (the e-mails carry links.preferences_url(), absolute)."""
+    return reverse("newsletters:preferences", args=[links.subscriber_token(subscriber)])
+
+
 def lists_with_labels(newsletters):
     return [(newsletter, subscribing.frequency_label(newsletter)) for newsletter in newsletters]
 
@@ -128,7 +133,7 @@ def signup(request):
             if subscriber is not None:
                 return render(request, "newsletters/done.html", {
                     "subscribed": lists_with_labels(newsletters), "email": subscriber.email,
-                    "preferences": links.preferences_url(subscriber), "back": back,
+                    "preferences": preferences_path(subscriber), "back": back,
                 })
         if not email:
             email = user.email
@@ -180,14 +185,14 @@ def confirm(request, token):
     except subscribing.AlreadyConfirmed as already:
         return already_confirmed(request, already.subscriber)
     return render(request, "newsletters/confirmed.html", {
-        "newsletters": lists_with_labels(newsletters), "preferences": links.preferences_url(subscriber),
+        "newsletters": lists_with_labels(newsletters), "preferences": preferences_path(subscriber),
     })
 
 
 def already_confirmed(request, subscriber):
     return message(request, _("Inscription déjà confirmée"), _(
         "Cette inscription a déjà été confirmée : il n’y a plus rien à faire."),
-        link=(links.preferences_url(subscriber), _("Gérer mes newsletters")))
+        link=(preferences_path(subscriber), _("Gérer mes newsletters")))
 
 
 def subscriber_from(token):
@@ -255,7 +260,7 @@ def unsubscribe(request, token):
             suppressions.leave_all(subscriber)
     return render(request, "newsletters/unsubscribed.html", {
         "newsletter": newsletter,
-        "preferences": links.preferences_url(subscriber) if subscriber is not None else None,
+        "preferences": preferences_path(subscriber) if subscriber is not None else None,
     })
 
 
