@@ -3,15 +3,17 @@ installed by scripts/install.sh) on a free port of 127.0.0.1.
 
 Nothing of the Debian package's own service is used: the server runs `dovecot -F -c <conf>` with a configuration,
 a base_dir (its sockets), a state_dir, a log, a passwd-file and a maildir of its own in a temporary folder, plain
-text login without TLS, one user. As root (CI) Dovecot refuses to run its login processes or to open mail as root:
+text login on one port (imap://) and TLS on another (imaps://, a self-signed certificate), one user. As root (CI) Dovecot refuses to run its login processes or to open mail as root:
 they then run as the package's unprivileged users (dovenull, dovecot); as any other user, everything runs as
 that user, without chroot. Used through the `imap_server` fixture (pytest_plugin.py), which marks its tests `server`.
 """
 
 import contextlib
+import datetime
 import email.message
 import grp
 import imaplib
+import ipaddress
 import os
 import pwd
 import re
@@ -34,7 +36,10 @@ def dovecot_executable():
 
 class IMAPServer(servers.Server):
     """A Dovecot of its own: host, port, user, password, url (NEWSLETTER_BOUNCE_IMAP_URL's form), append(message),
-    messages(), clear(). close() stops it and removes its folder."""
+    messages(), clear(). close() stops it and removes its folder.
+
+    It also answers IMAP over TLS on tls_port (tls_url) with a self-signed certificate for 127.0.0.1, cert_path:
+    a client trusts it with SSL_CERT_FILE=cert_path."""
 
     host = "127.0.0.1"
     user = "bounces"
@@ -46,6 +51,7 @@ class IMAPServer(servers.Server):
         # mail processes run as an unprivileged user who must be able to reach the maildir.
         self.folder = Path(tempfile.mkdtemp(prefix="imap-"))
         self.port = servers.free_port()
+        self.tls_port = servers.free_port()
         self.password = secrets.token_hex(12)
         self.log_path = self.folder / "dovecot.log"
         self._configure()
@@ -53,6 +59,36 @@ class IMAPServer(servers.Server):
     @property
     def url(self):
         return f"imap://{self.user}:{self.password}@{self.host}:{self.port}/{self.mailbox}"
+
+    @property
+    def tls_url(self):
+        return f"imaps://{self.user}:{self.password}@{self.host}:{self.tls_port}/{self.mailbox}"
+
+    def _certificate(self):
+        """A self-signed certificate for 127.0.0.1 and its key, in the folder."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, self.host)])
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(self.host))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        self.cert_path = self.folder / "cert.pem"
+        self.cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        key_path = self.folder / "key.pem"
+        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        key_path.chmod(0o600)
+        return self.cert_path, key_path
 
     def _configure(self):
         mail = self.folder / "mail"
@@ -74,6 +110,7 @@ class IMAPServer(servers.Server):
         passwd.chmod(0o600)
         if os.geteuid() == 0:
             os.chown(passwd, account.pw_uid, account.pw_gid)
+        cert, key = self._certificate()
         self.config_path = self.folder / "dovecot.conf"
         self.config_path.write_text(f"""\
 base_dir = {self.folder}/run
@@ -82,7 +119,9 @@ instance_name = manchette-test-{self.port}
 log_path = {self.log_path}
 protocols = imap
 listen = {self.host}
-ssl = no
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # A test that logs in with a wrong password must not slow down the next ones (no delay, no penalty).
@@ -107,7 +146,9 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = {self.host}
+    port = {self.tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{

@@ -351,3 +351,30 @@ def test_read_bounces_reads_the_mailbox(imap_server, deliver, capsys):
 
     assert capsys.readouterr().out.strip() == "1 adresse(s) exclue(s) des envois."
     assert Suppression.holds("parti@example.net")
+
+
+def test_imaps_reads_the_mailbox_over_tls(imap_server, deliver, settings, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap_server.cert_path))  # the test server's self-signed certificate
+    settings.NEWSLETTER_BOUNCE_IMAP_URL = imap_server.tls_url
+    delivery = deliver("parti@example.net")
+    imap_server.append(dsn(links.verp_address(delivery.pk), "parti@example.net"))
+
+    assert bounces.poll() == 1
+    assert Suppression.holds("parti@example.net")
+
+
+def test_imaps_refuses_a_certificate_it_does_not_trust(imap_server, deliver, settings, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    settings.NEWSLETTER_BOUNCE_IMAP_URL = imap_server.tls_url
+    delivery = deliver("parti@example.net")
+    imap_server.append(dsn(links.verp_address(delivery.pk), "parti@example.net"))
+
+    with pytest.raises(bounces.MailboxError, match="injoignable"):
+        bounces.poll()
+    assert not Suppression.objects.exists()
+
+
+def test_a_folder_that_does_not_exist_is_a_clear_error(imap_server, settings):
+    settings.NEWSLETTER_BOUNCE_IMAP_URL = imap_server.url.replace("/INBOX", "/Retours%20absents")
+    with pytest.raises(bounces.MailboxError, match="« Retours absents » introuvable"):
+        bounces.poll()
