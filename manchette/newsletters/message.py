@@ -7,6 +7,7 @@ hundredths of one. What it writes is checked by the tests with the email package
 """
 
 import binascii
+import re
 import secrets
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
@@ -44,6 +45,25 @@ def _qp(text):
     return binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
 
 
+PLACEHOLDERS = re.compile("(" + "|".join(re.escape(p) for p in (UNSUBSCRIBE_URL, PREFERENCES_URL, WEB_URL)) + ")")
+
+
+class Body:
+    """A part with placeholders, quoted-printable-encoded once: the text between placeholders is encoded here,
+    and each message encodes only its links, set between soft line breaks (which decoding removes)."""
+
+    def __init__(self, text):
+        pieces = PLACEHOLDERS.split(text)
+        self.static = [_qp(piece) for piece in pieces[0::2]]
+        self.names = pieces[1::2]
+
+    def fill(self, values):
+        out = [self.static[0]]
+        for name, after in zip(self.names, self.static[1:], strict=True):
+            out += (b"=\r\n", _qp(values[name]), b"=\r\n", after)
+        return b"".join(out)
+
+
 class Template:
     """What every message of EDITION shares; message() makes one recipient's."""
 
@@ -51,8 +71,8 @@ class Template:
         newsletter = edition.newsletter
         self.edition_id = edition.pk
         self.newsletter_id = newsletter.pk
-        self.html = edition.html
-        self.text = edition.text
+        self.html = Body(edition.html)
+        self.text = Body(edition.text)
         self.web_url = web_url(edition)
         # Token-free prefixes, so that a message costs no URL resolution.
         self.unsubscribe_prefix = links.absolute(reverse("newsletters:unsubscribe", args=["TOKEN"])).replace("TOKEN/", "")
@@ -79,9 +99,7 @@ class Template:
         unsubscribe, preferences = self.links(key)
         recipient = encode_address(address)
 
-        def fill(body):
-            return body.replace(UNSUBSCRIBE_URL, unsubscribe).replace(PREFERENCES_URL, preferences).replace(WEB_URL, self.web_url)
-
+        values = {UNSUBSCRIBE_URL: unsubscribe, PREFERENCES_URL: preferences, WEB_URL: self.web_url}
         boundary = "=_" + secrets.token_hex(12)
         head = (
             f"{self.head}"
@@ -94,8 +112,8 @@ class Template:
         ).encode("ascii")
         part = "Content-Type: text/{}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
         body = b"".join((
-            f"--{boundary}\r\n".encode(), part.format("plain").encode(), _qp(fill(self.text)), b"\r\n",
-            f"--{boundary}\r\n".encode(), part.format("html").encode(), _qp(fill(self.html)), b"\r\n",
+            f"--{boundary}\r\n".encode(), part.format("plain").encode(), self.text.fill(values), b"\r\n",
+            f"--{boundary}\r\n".encode(), part.format("html").encode(), self.html.fill(values), b"\r\n",
             f"--{boundary}--\r\n".encode(),
         ))
         sender = links.verp_address(delivery_id) or self.from_address
