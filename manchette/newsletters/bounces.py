@@ -161,7 +161,9 @@ def _delivery_status(message):
         return None
     blocks = _field_blocks(status_part)
     permanent = []
-    for fields in blocks[1:]:  # the first block is about the message, the others one recipient each
+    for fields in blocks:  # the first block is about the message, the others (with an Action) one recipient each
+        if "action" not in fields:
+            continue
         action = fields.get("action", "").strip().lower()
         status = STATUS.match(fields.get("status", "").strip())
         if action == "failed" and status and status.group(1) == "5":
