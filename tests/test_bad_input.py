@@ -216,6 +216,22 @@ OWN_ADMIN_VIEWS = {
     "admin/moderation/lot/": "test_moderation_with_garbage",
     "admin/moderation/lecteur/<id:user_id>/": "test_moderation_with_garbage",
     "admin/moderation/sanction/<id:pk>/lever/": "test_moderation_with_garbage",
+    # Newsletters in the admin (manchette/newsletters/admin_views.py, wagtail_hooks.py), in
+    # manchette/newsletters/tests/test_newsroom_bad_input.py.
+    "admin/newsletters/editions/add/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/editions/edit/<int:pk>/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/abonnes/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/abonnes/<id:pk>/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/abonnes/<id:pk>/supprimer/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/abonnes/export/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/abonnes/import/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/exclusions/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/apercu/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/test/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/envoyer/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/rapport/": "test_newsroom_admin_with_garbage",
+    "admin/newsletters/envois/<id:pk>/rapport.json": "test_newsroom_admin_with_garbage",
 }
 # Admin patterns that answer 5xx on purpose, and to whom.
 ADMIN_ON_PURPOSE = {
