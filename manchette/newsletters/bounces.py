@@ -84,7 +84,7 @@ def poll(limit=MAX_PER_POLL):
         with _connect(url) as imap:
             recorded = _read(imap, limit)
     except (OSError, imaplib.IMAP4.error) as error:  # the connection lost, a command refused
-        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": error}) from error
+        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": error}) from error
     if recorded:
         log.info("retours lus : %s adresse(s) exclue(s)", recorded)
     return recorded
@@ -175,7 +175,7 @@ def _delivery_status(message):
         fields.get("status", "").strip(),
         fields.get("diagnostic-code", "").strip() or fields.get("final-recipient", "").strip(),
     ) if value)
-    return Report("bounced", delivery_id, detail=_clean(_("Retour : %(detail)s") % {"detail": detail}))
+    return Report("bounced", delivery_id, detail=_clean(_("Retour : %(detail)s") % {"detail": detail}))
 
 
 def _feedback(message):
@@ -191,7 +191,7 @@ def _feedback(message):
     if returned is not None:
         candidates += returned.get_all("Return-Path") or []
     delivery_id = _first_verp(candidates) or _verp(message)
-    detail = _clean(_("Plainte : %(type)s") % {"type": feedback_type or "abuse"})
+    detail = _clean(_("Plainte : %(type)s") % {"type": feedback_type or "abuse"})
     if delivery_id is not None:
         return Report("complained", delivery_id, detail=detail)
     key = _unsubscribe_key(returned)
@@ -312,7 +312,7 @@ def _connect(url):
     selected for writing; logged out at the end."""
     parts = urlsplit(url)
     if parts.scheme not in {"imap", "imaps"} or not parts.hostname:
-        raise MailboxError(_("Adresse de la boîte des retours invalide (imap:// ou imaps://) : %(scheme)s")
+        raise MailboxError(_("Adresse de la boîte des retours invalide (imap:// ou imaps://) : %(scheme)s")
                            % {"scheme": parts.scheme or "?"})
     mailbox = unquote(parts.path.lstrip("/")) or "INBOX"
     try:
@@ -323,16 +323,16 @@ def _connect(url):
         else:
             imap = imaplib.IMAP4(parts.hostname, port or 143, timeout=TIMEOUT)
     except (OSError, ValueError, imaplib.IMAP4.error) as error:
-        raise MailboxError(_("Boîte des retours injoignable (%(host)s) : %(error)s")
+        raise MailboxError(_("Boîte des retours injoignable (%(host)s) : %(error)s")
                            % {"host": parts.hostname, "error": error}) from error
     try:
         try:
             imap.login(unquote(parts.username or ""), unquote(parts.password or ""))
             typ, _data = imap.select(_quote(mailbox))
             if typ != "OK":
-                raise MailboxError(_("Dossier « %(mailbox)s » introuvable dans la boîte des retours.") % {"mailbox": mailbox})
+                raise MailboxError(_("Dossier « %(mailbox)s » introuvable dans la boîte des retours.") % {"mailbox": mailbox})
         except (OSError, imaplib.IMAP4.error) as error:
-            raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": error}) from error
+            raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": error}) from error
         yield imap
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
@@ -346,7 +346,7 @@ def _quote(mailbox):
 def _search_unseen(imap):
     typ, data = imap.uid("SEARCH", None, "UNSEEN")
     if typ != "OK":
-        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": data})
+        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": data})
     return [int(uid) for uid in (data[0] or b"").split() if uid.isdigit()]
 
 
@@ -354,7 +354,7 @@ def _fetch(imap, uids):
     """(uid, the first MAX_BYTES of the message) for each of UIDS, in order; not marked seen."""
     typ, data = imap.uid("FETCH", _uid_set(uids), f"(UID BODY.PEEK[]<0.{MAX_BYTES}>)")
     if typ != "OK":
-        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": data})
+        raise MailboxError(_("Boîte des retours illisible : %(error)s") % {"error": data})
     for item in data:
         if isinstance(item, tuple) and len(item) >= 2:
             found = re.search(rb"UID (\d+)", item[0])

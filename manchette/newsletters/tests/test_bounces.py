@@ -376,5 +376,5 @@ def test_imaps_refuses_a_certificate_it_does_not_trust(imap_server, deliver, set
 
 def test_a_folder_that_does_not_exist_is_a_clear_error(imap_server, settings):
     settings.NEWSLETTER_BOUNCE_IMAP_URL = imap_server.url.replace("/INBOX", "/Retours%20absents")
-    with pytest.raises(bounces.MailboxError, match="« Retours absents » introuvable"):
+    with pytest.raises(bounces.MailboxError, match="« Retours absents » introuvable"):
         bounces.poll()

@@ -5,7 +5,7 @@ from manchette.newsletters import bounces
 
 
 class Command(BaseCommand):
-    help = ("Lit la boîte des retours (NEWSLETTER_BOUNCE_IMAP_URL) : les avis de non-remise définitifs et les "
+    help = ("Lit la boîte des retours (NEWSLETTER_BOUNCE_IMAP_URL) : les avis de non-remise définitifs et les "
             "plaintes pour spam excluent leurs adresses des envois. Le worker le fait aussi chaque minute.")
 
     def add_arguments(self, parser):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit, verbosity, **options):
         if not settings.NEWSLETTER_BOUNCE_IMAP_URL:
             if verbosity >= 1:
-                self.stdout.write("Aucune boîte des retours configurée (NEWSLETTER_BOUNCE_IMAP_URL) : rien à lire.")
+                self.stdout.write("Aucune boîte des retours configurée (NEWSLETTER_BOUNCE_IMAP_URL) : rien à lire.")
             return
         try:
             count = bounces.poll(limit=max(1, limit))
