@@ -200,6 +200,29 @@ def test_a_feedback_report_without_verp_names_its_subscriber_by_the_unsubscribe_
     assert report.kind == "complained" and report.subscriber_key == delivery.subscriber.key
 
 
+def test_a_status_merged_with_the_message_fields_is_read(deliver):
+    delivery = deliver("lecteur@example.net")
+    message = dsn(links.verp_address(delivery.pk), "lecteur@example.net").replace(
+        "Arrival-Date: Fri,  5 Dec 2025 07:00:01 +0100 (CET)\n\n", "")
+    assert bounces.examine(message.encode()).kind == "bounced"
+
+
+def test_a_feedback_report_names_its_delivery_by_its_original_envelope_sender(deliver):
+    delivery = deliver("lecteur@example.net")
+    message = arf("fbl@manchette.test", "Subject: La Une\n", mail_from=links.verp_address(delivery.pk))
+    report = bounces.examine(message.encode())
+    assert report.kind == "complained" and report.delivery_id == delivery.pk
+
+
+def test_a_feedback_report_naming_nobody_we_can_trust_is_not_ours(deliver):
+    delivery = deliver("lecteur@example.net")
+    forged_link = links.unsubscribe_url(delivery.subscriber).replace("desabonnement/", "desabonnement/x")
+    assert forged_link != links.unsubscribe_url(delivery.subscriber)
+    returned = f"Return-Path: <retours+d{delivery.pk}-0000000000@manchette.test>\nList-Unsubscribe: <{forged_link}>\n"
+    message = arf("fbl@manchette.test", returned, mail_from="lecteur@example.net")
+    assert bounces.examine(message.encode()) is None
+
+
 @pytest.mark.parametrize("raw", [
     b"",
     b"\x00\xff\xfe garbage",
