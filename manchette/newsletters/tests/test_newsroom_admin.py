@@ -174,3 +174,23 @@ def test_unknown_editions_are_404(editor):
     for url in ["", "apercu/", "rapport/", "rapport.json", "envoyer/"]:
         assert editor.get(f"{SENDS}999999/{url}").status_code == 404
     assert editor.post(f"{SENDS}999999/test/").status_code == 404
+
+
+def test_an_editor_composes_an_edition_with_picked_articles(editor, staff, newsletter, published_article):
+    first = published_article(title="Premier choisi", slug="premier")
+    second = published_article(title="Second choisi", slug="second")
+    form = {
+        "newsletter": newsletter.pk, "subject": "Édition spéciale", "intro": "Bonjour",
+        "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+        "items-0-article": second.pk, "items-0-ORDER": "1", "items-0-id": "", "items-0-DELETE": "",
+        "items-1-article": first.pk, "items-1-ORDER": "2", "items-1-id": "", "items-1-DELETE": "",
+    }
+    response = editor.post("/admin/newsletters/editions/add/", form)
+    edition = Edition.objects.get(subject="Édition spéciale")
+    assert response.status_code == 302 and response["Location"] == f"{SENDS}{edition.pk}/"
+    assert edition.created_by == staff["editor"] and edition.status == EditionStatus.DRAFT
+    assert [item.article.title for item in edition.items.order_by("sort_order")] == ["Second choisi", "Premier choisi"]
+    page = editor.get(f"{SENDS}{edition.pk}/").content.decode()
+    assert "Articles choisis par la rédaction" in page
+    preview = editor.get(f"{SENDS}{edition.pk}/apercu/").content.decode()
+    assert preview.index("Second choisi") < preview.index("Premier choisi")
