@@ -8,11 +8,13 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from manchette.accounts import data, signals
         from manchette.edge import fragments, queries, readers
         from manchette.news import slots
 
-        from . import account, views
+        from . import account, subscribing, views
         from .models import Edition, Newsletter
 
         # The signup block beside every article: one cached block, the same on every article page, which stays
@@ -20,6 +22,8 @@ class NewslettersConfig(AppConfig):
         fragments.register("newsletters", views.block)
         slots.register("article_aside", fragment="newsletters", order=50)
         readers.watch(Newsletter)
+        post_save.connect(subscribing.forget_offered, sender=Newsletter, dispatch_uid="newsletters-offered-saved")
+        post_delete.connect(subscribing.forget_offered, sender=Newsletter, dispatch_uid="newsletters-offered-deleted")
         # The archive lists sent editions; one that is sent, or changes, reaches it.
         readers.watch(Edition, keys=lambda edition: [views.ARCHIVE_KEY])
         queries.declare("page", path="/newsletters/archives/")

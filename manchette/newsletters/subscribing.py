@@ -10,6 +10,7 @@ suppression list; the e-mail alone (sent to the mailbox, not shown to whoever ty
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
@@ -63,9 +64,23 @@ def frequency_label(newsletter):
     return _("Chaque jour à %(time)s") % {"time": time}
 
 
+OFFERED_CACHE_KEY = "newsletters-offered"
+
+
 def offered():
-    """The lists the block under articles offers."""
-    return list(Newsletter.objects.filter(active=True, offered_on_articles=True))
+    """The lists the block under articles offers, as (pk, name): kept in Django's cache until a list changes
+    (apps.py), so the article pages Django renders itself read nothing more for the block."""
+    found = cache.get(OFFERED_CACHE_KEY)
+    if found is None:
+        found = list(Newsletter.objects.filter(active=True, offered_on_articles=True).values_list("pk", "name"))
+        cache.set(OFFERED_CACHE_KEY, found, timeout=None)
+    return [{"pk": pk, "name": name} for pk, name in found]
+
+
+def forget_offered(**kwargs):
+    # Now, and again once committed (a render between the two would have read the old rows).
+    cache.delete(OFFERED_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(OFFERED_CACHE_KEY))
 
 
 def verified_email(user):
