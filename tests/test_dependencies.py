@@ -22,6 +22,7 @@ STANDS_ON = {
     "wires": INFRASTRUCTURE | {"news", "filinfo"},
     "accounts": INFRASTRUCTURE,
     "comments": INFRASTRUCTURE | {"news", "accounts"},
+    "newsletters": INFRASTRUCTURE | {"news", "accounts"},
 }
 # The demo newspaper fills every app, and nothing imports it.
 EVERYTHING = {"demo"}

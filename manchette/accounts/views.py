@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import data, names
+from . import data, names, panels
 from .forms import DeleteAccountForm, ProfileForm
 from .signals import account_deleting
 
@@ -39,6 +39,7 @@ def account(request):
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {
         "form": form, "profile": profile, "policy": names.policy(), "staff": is_staff(request.user),
+        "panels": panels.templates(),
     }, status=400 if form.is_bound else 200)
 
 

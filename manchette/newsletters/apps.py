@@ -10,7 +10,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from manchette.accounts import data, signals
+        from manchette.accounts import data, panels, signals
         from manchette.edge import fragments, queries, readers
         from manchette.news import slots
 
@@ -29,3 +29,4 @@ class NewslettersConfig(AppConfig):
         queries.declare("page", path="/newsletters/archives/")
         signals.account_deleting.connect(account.account_deleting, dispatch_uid="newsletters-account-deleting")
         data.register("newsletters", account.export)
+        panels.register("newsletters/account_panel.html")
