@@ -469,6 +469,8 @@ NEWSLETTER_BOUNCE_IMAP_URL = os.environ.get("NEWSLETTER_BOUNCE_IMAP_URL", "")
 # shared by every worker; empty: no limit.
 NEWSLETTER_RATE_LIMIT = os.environ.get("NEWSLETTER_RATE_LIMIT", "")
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
+# SMTP connections each sending worker keeps open at once.
+NEWSLETTER_SMTP_CONNECTIONS = int(os.environ.get("NEWSLETTER_SMTP_CONNECTIONS", "4"))
 # Send tasks started per edition: each runs in a worker, so as many workers send at once.
 NEWSLETTER_PARALLEL_SENDS = int(os.environ.get("NEWSLETTER_PARALLEL_SENDS", "2"))
 # A send task hands over to a new one after this long, so the other background work is not held up.

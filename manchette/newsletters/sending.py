@@ -18,6 +18,7 @@ import secrets
 import smtplib
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -237,7 +238,7 @@ def backoff(attempts):
 def allowance(wanted):
     """(how many may be sent now, seconds to wait when none): the sliding windows of NEWSLETTER_RATE_LIMIT,
     shared by every worker through the deliveries' send times."""
-    from manchette.comments.ratelimit import parse
+    from manchette.accounts.rates import parse
 
     rates = parse(settings.NEWSLETTER_RATE_LIMIT)
     if not rates:
@@ -267,49 +268,64 @@ def send_for_a_while(edition_id, seconds=None):
     worker = me()
     deadline = time.monotonic() + (settings.NEWSLETTER_SLICE_SECONDS if seconds is None else seconds)
     template = message.Template(edition)
-    relay = Relay()
+    # Each connection waits for the server's answers (four a message) while the others send: a worker keeps
+    # NEWSLETTER_SMTP_CONNECTIONS of them busy, in threads; signing releases the GIL.
+    relays = [Relay() for _ in range(max(settings.NEWSLETTER_SMTP_CONNECTIONS, 1))]
     try:
-        while time.monotonic() < deadline:
-            heartbeat(worker)
-            take_over(edition_id)
-            allowed, wait = allowance(settings.NEWSLETTER_BATCH_SIZE)
-            if not allowed:
-                if time.monotonic() + wait > deadline:
-                    return wait
-                time.sleep(wait)
-                continue
-            batch = claim(edition_id, worker, allowed)
-            if not batch:
-                return _nothing_claimed(edition_id)
-            try:
-                _send_batch(edition, template, relay, batch)
-            except RelayDown as error:
-                return _relay_down(edition, error)
+        with ThreadPoolExecutor(len(relays), thread_name_prefix="smtp") as pool:
+            while time.monotonic() < deadline:
+                heartbeat(worker)
+                take_over(edition_id)
+                allowed, wait = allowance(settings.NEWSLETTER_BATCH_SIZE)
+                if not allowed:
+                    if time.monotonic() + wait > deadline:
+                        return wait
+                    time.sleep(wait)
+                    continue
+                batch = claim(edition_id, worker, allowed)
+                if not batch:
+                    return _nothing_claimed(edition_id)
+                down = _send_batch(edition, template, relays, pool, batch)
+                if down is not None:
+                    return _relay_down(edition, down)
         return 0
     finally:
-        relay.close()
+        for relay in relays:
+            relay.close()
 
 
-def _send_batch(edition, template, relay, batch):
+def _send_batch(edition, template, relays, pool, batch):
+    """Sends BATCH over RELAYS and records what became of each message; the RelayDown that stopped it, if any."""
     wanted = _still_wanted(edition, batch)
-    sent, skipped, bounced, retry = [], [], [], []
-    try:
-        for pk, address, key, _subscriber in batch:
-            if pk not in wanted:
-                skipped.append(pk)
-                continue
-            sender, recipient, data = template.message(address, key, pk)
+    skipped = [row[0] for row in batch if row[0] not in wanted]
+    todo = [row for row in batch if row[0] in wanted]
+    shares = [todo[i::len(relays)] for i in range(len(relays))]
+    results = list(pool.map(lambda pair: _send_share(template, *pair), zip(relays, shares, strict=True)))
+    sent = [pk for result in results for pk in result[0]]
+    bounced = [row for result in results for row in result[1]]
+    retry = [row for result in results for row in result[2]]
+    # What was done is recorded even when the server went away half-way; the rest goes back to the queue.
+    done = set(sent) | set(skipped) | {row[0] for row in bounced} | {row[0] for row in retry}
+    _record(edition, sent, skipped, bounced, retry, [row[0] for row in batch if row[0] not in done])
+    return next((result[3] for result in results if result[3] is not None), None)
+
+
+def _send_share(template, relay, share):
+    """(sent, bounced, retry, RelayDown or None) for SHARE, sent in order over RELAY."""
+    sent, bounced, retry = [], [], []
+    for pk, address, key, _subscriber in share:
+        sender, recipient, data = template.message(address, key, pk)
+        try:
             outcome = relay.send(sender, recipient, data)
-            if outcome is None:
-                sent.append(pk)
-            elif outcome[0] == "bounced":
-                bounced.append((pk, address, outcome[1]))
-            else:
-                retry.append((pk, outcome[1]))
-    finally:
-        # What was done is recorded even when the server went away half-way; the rest goes back to the queue.
-        done = set(sent) | set(skipped) | {row[0] for row in bounced} | {row[0] for row in retry}
-        _record(edition, sent, skipped, bounced, retry, [row[0] for row in batch if row[0] not in done])
+        except RelayDown as error:
+            return sent, bounced, retry, error
+        if outcome is None:
+            sent.append(pk)
+        elif outcome[0] == "bounced":
+            bounced.append((pk, address, outcome[1]))
+        else:
+            retry.append((pk, outcome[1]))
+    return sent, bounced, retry, None
 
 
 @transaction.atomic
