@@ -41,3 +41,21 @@ def load():
             if sections:
                 newsletter.sections.set(Section.objects.filter(slug__in=sections))
     return made
+
+
+def archive(days=2):
+    """Two mornings of « La Une du matin » already sent, for the archive (/newsletters/archives/): composed from
+    the demo's front page as the worker composes an edition; added once."""
+    from manchette.newsletters import compose, schedule
+    from manchette.newsletters.models import Edition, EditionStatus
+
+    newsletter = Newsletter.objects.filter(slug="la-une-du-matin").first()
+    if newsletter is None or newsletter.editions.exists():
+        return 0
+    today = schedule.last_due(newsletter, newsletter.created_at)
+    for back in range(days, 0, -1):
+        due = today - datetime.timedelta(days=back)
+        edition = Edition.objects.create(newsletter=newsletter, due_at=due, subject=schedule.default_subject(newsletter, due))
+        compose.freeze(edition)
+        Edition.objects.filter(pk=edition.pk).update(status=EditionStatus.SENT, started_at=due, finished_at=due)
+    return days

@@ -10,7 +10,6 @@ to the dashboard): viewing needs the model's view permission, sending newsletter
 """
 
 import csv
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -27,10 +26,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import compose, imports
+from . import compose, imports, sending
 from .models import (
-    Delivery,
-    DeliveryStatus,
     Edition,
     EditionStatus,
     Subscriber,
@@ -39,17 +36,7 @@ from .models import (
 )
 
 PER_PAGE = 50
-RATE_WINDOW_SECONDS = 10  # the rate shown is that of the messages sent over the last seconds
 SENDABLE = {EditionStatus.DRAFT, EditionStatus.SCHEDULED}
-
-
-def sending_module():
-    """The lead's sending.py, or None while it is not there."""
-    try:
-        from . import sending
-    except ImportError:
-        return None
-    return sending
 
 
 def may(user, codename):
@@ -87,37 +74,10 @@ class AdminPage(Guarded, WagtailAdminTemplateMixin, View):
 
 # --- the send report ---------------------------------------------------------------------------------------------
 
-def counts(edition, now=None):
-    """Counts by delivery status, rate over the last seconds, ETA (what sending.report gives, when it is not there)."""
-    now = now or timezone.now()
-    by_status = dict(Delivery.objects.filter(edition=edition).values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    left = by_status.get(DeliveryStatus.QUEUED, 0) + by_status.get(DeliveryStatus.SENDING, 0)
-    recent = Delivery.objects.filter(edition=edition, sent_at__gt=now - datetime.timedelta(seconds=RATE_WINDOW_SECONDS)).count()
-    rate = recent / RATE_WINDOW_SECONDS
-    unsubscribed = 0
-    if edition.started_at:
-        unsubscribed = Subscription.objects.filter(newsletter_id=edition.newsletter_id, ended_at__gte=edition.started_at).count()
-    return {
-        "status": edition.status,
-        "recipients": edition.recipients or sum(by_status.values()),
-        "sent": by_status.get(DeliveryStatus.SENT, 0),
-        "failed": by_status.get(DeliveryStatus.FAILED, 0),
-        "bounced": by_status.get(DeliveryStatus.BOUNCED, 0),
-        "skipped": by_status.get(DeliveryStatus.SKIPPED, 0),
-        "left": left,
-        "maybe_twice": edition.maybe_twice,
-        "unsubscribed_since": unsubscribed,
-        "rate": round(rate, 1),
-        "eta_seconds": round(left / rate) if rate and left else None,
-        "error": edition.error,
-    }
-
-
 def report(edition):
-    """Where an edition's send stands (sending.report, or counts() without it), with what the page shows beyond
-    the counts: progress, the status's label, the times, whether it is over (the page stops polling)."""
-    sending = sending_module()
-    data = dict(sending.report(edition) if sending is not None and hasattr(sending, "report") else counts(edition))
+    """Where an edition's send stands (sending.report), with what the page shows beyond the counts: progress, the
+    status's label, the times, whether it is over (the page stops polling)."""
+    data = sending.report(edition)
     recipients = data.get("recipients") or 0
     left = data.get("left", 0)
     done = data.get("sent", 0) + data.get("failed", 0) + data.get("bounced", 0) + data.get("skipped", 0)
@@ -188,8 +148,6 @@ def preview(request, pk):
     if not may(request.user, "view_edition"):
         return forbidden(request)
     edition = get_object_or_404(Edition.objects.select_related("newsletter"), pk=pk)
-    if not edition.html or sendable(edition):
-        compose.freeze(edition, save=False)
     text = request.GET.get("format") == "texte"
     body = compose.web_text(edition) if text else compose.web_html(edition)
     response = HttpResponse(body, content_type="text/plain; charset=utf-8" if text else "text/html; charset=utf-8")
@@ -212,10 +170,6 @@ class TestSendView(EditionMixin, Guarded, View):
         here = reverse("newsletter_sends:edition", args=[edition.pk])
         if not address:
             messages.error(request, _t("Votre compte n’a pas d’adresse e-mail : ajoutez-en une à votre profil pour recevoir un test."))
-            return HttpResponseRedirect(here)
-        sending = sending_module()
-        if sending is None or not hasattr(sending, "send_test"):
-            messages.error(request, _t("L’envoi des newsletters n’est pas encore disponible sur ce site."))
             return HttpResponseRedirect(here)
         try:
             sending.send_test(edition, address)
@@ -255,10 +209,6 @@ class SendView(EditionMixin, AdminPage):
         if not sendable(edition):
             messages.info(request, _t("Cette édition est déjà partie ou annulée : rien n’a été renvoyé."))
             return HttpResponseRedirect(reverse("newsletter_sends:report", args=[edition.pk]))
-        sending = sending_module()
-        if sending is None or not hasattr(sending, "start"):
-            messages.error(request, _t("L’envoi des newsletters n’est pas encore disponible sur ce site : rien n’a été envoyé."))
-            return HttpResponseRedirect(reverse("newsletter_sends:edition", args=[edition.pk]))
         try:
             sending.start(edition, user=request.user)
         except sending.CannotSend as error:

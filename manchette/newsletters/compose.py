@@ -11,13 +11,14 @@ public archive, by `web_html`.
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from manchette.news.context import SectionIndex
 from manchette.news.models import FrontPageLead, visible_articles
 
 from . import message
+from .models import EditionItem
 
 # Put as-is in the frozen HTML and text (none is changed by HTML escaping); message.py fills them per recipient.
 UNSUBSCRIBE_URL = message.UNSUBSCRIBE_URL
@@ -123,24 +124,21 @@ def render(edition):
 
 
 def freeze(edition, save=True):
-    """Renders EDITION into edition.html and edition.text: what every recipient and the archive get."""
+    """Renders EDITION into edition.html and edition.text: what every recipient gets. An edition composed
+    automatically keeps the articles it was composed of as its items: the archive shows those, not what the
+    front page holds later."""
     edition.html, edition.text = render(edition)
     if save and edition.pk:
+        if not edition.items.exists():
+            EditionItem.objects.bulk_create(
+                EditionItem(edition=edition, article=article, sort_order=number)
+                for number, article in enumerate(select_articles(edition)))
         edition.save(update_fields=["html", "text"])
     return edition
 
 
-def _first_url(candidates, fallback):
-    for name, args in candidates:
-        try:
-            return settings.SITE_URL + reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return settings.SITE_URL + fallback
-
-
 def newsletters_page_url():
-    return _first_url([("newsletters:index", []), ("newsletters:list", []), ("newsletters:newsletters", [])], "/newsletters/")
+    return settings.SITE_URL + reverse("newsletters:index")
 
 
 def edition_web_url(edition):
@@ -149,13 +147,15 @@ def edition_web_url(edition):
 
 
 def web_html(edition):
-    """The frozen HTML for the public archive: no recipient's links, the newsletters page in their place."""
-    page = newsletters_page_url()
-    return (edition.html.replace(UNSUBSCRIBE_URL, page).replace(PREFERENCES_URL, page)
-            .replace(WEB_URL, edition_web_url(edition)))
+    """The archive's version: rendered again, so that an article withdrawn since is gone from it too (only
+    articles readers may see are ever selected), with no recipient's links — the newsletters page instead."""
+    return _public(render(edition)[0], edition)
 
 
 def web_text(edition):
+    return _public(render(edition)[1], edition)
+
+
+def _public(body, edition):
     page = newsletters_page_url()
-    return (edition.text.replace(UNSUBSCRIBE_URL, page).replace(PREFERENCES_URL, page)
-            .replace(WEB_URL, edition_web_url(edition)))
+    return body.replace(UNSUBSCRIBE_URL, page).replace(PREFERENCES_URL, page).replace(WEB_URL, edition_web_url(edition))

@@ -13,7 +13,7 @@ from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import dkim, links
 
@@ -121,7 +121,5 @@ class Template:
 
 
 def web_url(edition):
-    try:
-        return links.absolute(reverse("newsletters:edition", args=[edition.newsletter.slug, edition.pk]))
-    except NoReverseMatch:  # the archive's address, when the readers' pages do not name it so
-        return links.absolute(reverse("newsletters:index"))
+    """The public web version of EDITION (the readers' archive)."""
+    return links.absolute(reverse("newsletters:edition", args=[edition.newsletter.slug, edition.pk]))

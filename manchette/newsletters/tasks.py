@@ -4,7 +4,8 @@
   so that other work (scheduled publishing, e-mails to readers) is never held up for long by a big edition;
   start_senders() starts NEWSLETTER_PARALLEL_SENDS of them, one per worker that is free.
 - tick: every minute, once for all workers (Clock): starts the editions that fell due (schedule.py), restarts
-  the sends whose tasks died with their worker, warns the editors of a send that stalls, reads the bounce mailbox.
+  the sends whose tasks died with their worker, warns the editors of a send that stalls, reads the bounce mailbox,
+  forgets the signups never confirmed.
   wake() runs it when a worker starts, so nothing due waits for the first minute.
 """
 
@@ -84,11 +85,22 @@ def run_periodic():
     from . import schedule
 
     # Each step on its own: a mailbox that cannot be read must not stop the schedule, nor the schedule the sends.
-    for step in (schedule.run_due, resume_sends, _read_bounces):
+    for step in (schedule.run_due, resume_sends, _read_bounces, forget_unconfirmed):
         try:
             step()
         except Exception:
             log.exception("newsletters : %s a échoué", step.__name__)
+
+
+def forget_unconfirmed():
+    """Signups whose link expired, and addresses never proven that nothing waits for any more: an address typed
+    into the form by someone, perhaps not its owner, is not kept."""
+    from .models import Signup, Subscriber
+
+    expired = timezone.now() - timedelta(hours=settings.NEWSLETTER_CONFIRM_HOURS)
+    Signup.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
+    Subscriber.objects.filter(confirmed_at__isnull=True, user__isnull=True, signups__isnull=True,
+                              created_at__lt=expired).delete()
 
 
 def _read_bounces():

@@ -136,6 +136,7 @@ def test_the_archive_shows_sent_editions_only(lists):
     html = ('<!DOCTYPE html><html><body><p style="color:red">Bonjour</p><a href="%%desabonnement%%">Se désabonner</a>'
             '<a href="%%preferences%%">Gérer</a><a href="%%version_web%%">Web</a></body></html>')
     sent = edition(lists["morning"], EditionStatus.SENT, "La Une du 3 mars", html)
+    Edition.objects.filter(pk=sent.pk).update(intro="Bonjour à toutes et à tous")
     draft = edition(lists["morning"], EditionStatus.DRAFT, "Brouillon secret", html)
     sending = edition(lists["alerts"], EditionStatus.SENDING, "Alerte en cours", html)
     page = Client().get("/newsletters/archives/")

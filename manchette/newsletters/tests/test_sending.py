@@ -237,3 +237,57 @@ def test_verp_names_the_delivery_when_a_bounce_address_is_set(smtp_server, subsc
     assert sender.startswith("retours+d") and sender.endswith("@manchette.example")
     assert links.read_verp(sender) == Delivery.objects.get().pk
     assert links.read_verp(sender.replace("-", "-0", 1)) is None
+
+
+def test_schedules_send_once_on_time_late_within_the_grace_period_and_never_after_it(newsletter, settings, smtp_server):
+    from manchette.newsletters import schedule
+
+    settings.NEWSLETTER_GRACE_MINUTES = 120
+    Newsletter.objects.filter(pk=newsletter.pk).update(created_at=timezone.now() - datetime.timedelta(days=30))
+    newsletter.refresh_from_db()
+    # 07:00 in Brussels is 06:00 UTC in winter, 05:00 UTC in summer.
+    winter = datetime.datetime(2026, 12, 4, 6, 30, tzinfo=datetime.UTC)
+    assert schedule.last_due(newsletter, winter) == datetime.datetime(2026, 12, 4, 6, 0, tzinfo=datetime.UTC)
+    assert schedule.next_due(newsletter, winter) == datetime.datetime(2026, 12, 5, 6, 0, tzinfo=datetime.UTC)
+    summer = datetime.datetime(2026, 7, 1, 4, 59, tzinfo=datetime.UTC)
+    assert schedule.last_due(newsletter, summer) == datetime.datetime(2026, 6, 30, 5, 0, tzinfo=datetime.UTC)
+
+    # Half an hour late: sent, once, however many times the schedule is looked at.
+    started, skipped = schedule.run_due(winter)
+    assert len(started) == 1 and not skipped
+    assert schedule.run_due(winter) == ([], [])
+    assert Edition.objects.filter(newsletter=newsletter).count() == 1
+
+    # The next morning, found at 15:00: skipped and reported, not sent.
+    afternoon = datetime.datetime(2026, 12, 5, 14, 0, tzinfo=datetime.UTC)
+    started, skipped = schedule.run_due(afternoon)
+    assert not started and len(skipped) == 1
+    assert skipped[0].status == EditionStatus.SKIPPED or Edition.objects.get(pk=skipped[0].pk).status == EditionStatus.SKIPPED
+
+
+def test_unconfirmed_signups_are_forgotten_once_their_link_expired(newsletter, settings):
+    from manchette.newsletters import tasks
+    from manchette.newsletters.models import Signup
+
+    old = timezone.now() - datetime.timedelta(hours=settings.NEWSLETTER_CONFIRM_HOURS + 1)
+    stranger = Subscriber.objects.create(email="inconnu@example.org", created_at=old)
+    Signup.objects.create(subscriber=stranger, newsletter_ids=[newsletter.pk], created_at=old)
+    waiting = Subscriber.objects.create(email="attend@example.org")
+    Signup.objects.create(subscriber=waiting, newsletter_ids=[newsletter.pk])
+    confirmed = Subscriber.objects.create(email="lecteur@example.org", created_at=old, confirmed_at=old)
+
+    tasks.forget_unconfirmed()
+
+    assert set(Subscriber.objects.values_list("pk", flat=True)) == {waiting.pk, confirmed.pk}
+    assert Signup.objects.count() == 1
+
+
+def test_an_article_withdrawn_after_the_send_is_gone_from_the_archive(smtp_server, subscribe, edition, client):
+    from manchette.news.models import Article
+
+    subscribe("alice@example.org")
+    edition = send_all(edition)
+    url = f"/newsletters/archives/{edition.newsletter.slug}/{edition.pk}/"
+    assert "Le pont de Namur rouvre" in client.get(url).content.decode()
+    Article.objects.get(slug="pont-namur").unpublish()
+    assert "Le pont de Namur rouvre" not in client.get(url).content.decode()

@@ -57,6 +57,7 @@ class Command(BaseCommand):
             self.fil_info(articles_added=False)
             self.comments()
             demo_newsletters.load()
+            demo_newsletters.archive()
             self.stdout.write("Le journal de démonstration est déjà chargé.")
             return
         quiet = verbosity < 1
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         self.fil_info(articles_added=True)
         self.comments()
         demo_newsletters.load()
+        demo_newsletters.archive()
         if not quiet:
             self.report(len(pages))
 
