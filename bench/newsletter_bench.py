@@ -185,7 +185,7 @@ def run(args):
                 kills_at.pop(0)
                 killed = time.time()
                 workers.stop(signal.SIGKILL)
-                kills.append({"at": round(killed - began, 2), "received": state["unique"]})
+                kills.append({"at": round(killed - began, 2), "wall": killed, "received": state["unique"]})
                 print(f"  worker(s) tués à {killed - began:.1f} s, {state['unique']} reçus", flush=True)
                 workers.start()
                 down += time.time() - killed
@@ -224,12 +224,15 @@ def plot(result, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = result["per_second"]
-    first = rows[0][0] if rows else 0
+    counted = dict(result["per_second"])
+    first, last = (min(counted), max(counted)) if counted else (0, 0)
+    seconds = range(first, last + 1)  # a second with no message is a 0, not a gap
     figure, axes = plt.subplots(figsize=(9, 3.6), dpi=110)
-    axes.plot([second - first for second, _ in rows], [count for _, count in rows], linewidth=1.2, color="#8b1d2c")
+    axes.plot([second - first for second in seconds], [counted.get(second, 0) for second in seconds], linewidth=1.2,
+              color="#8b1d2c")
+    axes.set_ylim(bottom=0)
     for kill in result["kills"]:
-        axes.axvline(kill["at"], color="#444", linestyle="--", linewidth=1)
+        axes.axvline(kill["wall"] - first, color="#444", linestyle="--", linewidth=1)
     axes.axhline(500, color="#2c6e49", linestyle=":", linewidth=1)
     axes.set_xlabel("secondes depuis le premier message")
     axes.set_ylabel("messages reçus par seconde")
