@@ -291,3 +291,20 @@ def test_an_article_withdrawn_after_the_send_is_gone_from_the_archive(smtp_serve
     assert "Le pont de Namur rouvre" in client.get(url).content.decode()
     Article.objects.get(slug="pont-namur").unpublish()
     assert "Le pont de Namur rouvre" not in client.get(url).content.decode()
+
+
+def test_a_starting_worker_restarts_a_send_left_half_way_once_and_plans_one_tick(subscribe, edition, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from manchette.newsletters import tasks
+
+    subscribe("alice@example.org")
+    sending.start(edition)  # its tasks would have been enqueued at commit; as if their worker had died with them
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert not waiting.filter(task_path=tasks.send_edition.module_path).exists()
+
+    tasks.wake()
+    tasks.wake()
+
+    assert waiting.filter(task_path=tasks.send_edition.module_path).count() == settings.NEWSLETTER_PARALLEL_SENDS
+    assert waiting.filter(task_path=tasks.tick.module_path).count() == 1
