@@ -5,7 +5,7 @@
   start_senders() starts NEWSLETTER_PARALLEL_SENDS of them, one per worker that is free.
 - tick: every minute, once for all workers (Clock): starts the editions that fell due (schedule.py), restarts
   the sends whose tasks died with their worker, warns the editors of a send that stalls, reads the bounce mailbox,
-  forgets the signups never confirmed.
+  forgets the signups never confirmed and, once an hour, the results of tasks finished a week ago.
   wake() runs it when a worker starts, so nothing due waits for the first minute.
 """
 
@@ -85,7 +85,7 @@ def run_periodic():
     from . import schedule
 
     # Each step on its own: a mailbox that cannot be read must not stop the schedule, nor the schedule the sends.
-    for step in (schedule.run_due, resume_sends, _read_bounces, forget_unconfirmed):
+    for step in (schedule.run_due, resume_sends, _read_bounces, forget_unconfirmed, forget_old_tasks):
         try:
             step()
         except Exception:
@@ -101,6 +101,14 @@ def forget_unconfirmed():
     Signup.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
     Subscriber.objects.filter(confirmed_at__isnull=True, user__isnull=True, signups__isnull=True,
                               created_at__lt=expired).delete()
+
+
+def forget_old_tasks():
+    """Once an hour, the results of background tasks finished a week ago (a tick a minute makes 1,440 a day)."""
+    if _claim_clock("prune-tasks", 3600):
+        from django.core.management import call_command
+
+        call_command("prune_db_task_results", min_age_days=7, verbosity=0)
 
 
 def _read_bounces():
