@@ -302,7 +302,7 @@ class DeleteSubscriberView(SubscriberView):
         with transaction.atomic():
             subscriber = get_object_or_404(Subscriber.objects.select_for_update(), pk=pk)
             email = subscriber.email
-            Suppression.add(email, Suppression.Reason.UNSUBSCRIBED, "supprimé à la demande")
+            Suppression.add(email, Suppression.Reason.UNSUBSCRIBED, _t("supprimé à la demande"))
             subscriber.delete()
         messages.success(request, _t("L’abonné %(email)s est supprimé, avec ses abonnements et ses envois.") % {"email": email})
         return HttpResponseRedirect(reverse("newsletter_subscribers:index"))

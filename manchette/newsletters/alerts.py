@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Edition
@@ -38,6 +38,25 @@ def admin_url(path):
     return base + path
 
 
+def render(edition, reason):
+    """(subject, body) of the alert about EDITION, in the site's language (settings.LANGUAGE_CODE)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        # Translators: the date and time an edition was due, in the format of Django's date filter.
+        due_format = _("l j F Y à H:i")
+        context = {
+            "edition": edition,
+            "newsletter": edition.newsletter,
+            "reason": reasons().get(reason, reason),
+            "due": formats.date_format(timezone.localtime(edition.due_at), due_format) if edition.due_at else "",
+            "error": edition.error,
+            "report_url": admin_url(reverse("newsletter_sends:report", args=[edition.pk])),
+            "site_name": settings.SITE_NAME,
+        }
+        subject = render_to_string("newsletters/email/alert_subject.txt", context).strip().replace("\n", " ")
+        body = render_to_string("newsletters/email/alert.txt", context)
+    return subject, body
+
+
 def alert_editors(edition, reason):
     """Tells the editors that EDITION failed, stalled or was skipped (REASON: one of those words, or a sentence).
     Returns whether this call sent the alert (False when it had been sent already, or nobody is to be told)."""
@@ -48,18 +67,7 @@ def alert_editors(edition, reason):
     addresses = recipients()
     if not addresses:
         return False
-    newsletter = edition.newsletter
-    context = {
-        "edition": edition,
-        "newsletter": newsletter,
-        "reason": reasons().get(reason, reason),
-        "due": formats.date_format(timezone.localtime(edition.due_at), "l j F Y à H:i") if edition.due_at else "",
-        "error": edition.error,
-        "report_url": admin_url(reverse("newsletter_sends:report", args=[edition.pk])),
-        "site_name": settings.SITE_NAME,
-    }
-    subject = render_to_string("newsletters/email/alert_subject.txt", context).strip().replace("\n", " ")
-    body = render_to_string("newsletters/email/alert.txt", context)
+    subject, body = render(edition, reason)
     messages = [EmailMessage(subject=subject, body=body, to=[address]) for address in addresses]
     try:
         get_connection().send_messages(messages)

@@ -12,7 +12,7 @@ public archive, by `web_html`.
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from manchette.news.context import SectionIndex
 from manchette.news.models import FrontPageLead, visible_articles
@@ -116,10 +116,12 @@ def context(edition):
 
 
 def render(edition):
-    """(html, text) of EDITION as composed now, placeholders in."""
-    values = context(edition)
-    html = render_to_string("newsletters/email/edition.html", values)
-    text = render_to_string("newsletters/email/edition.txt", values)
+    """(html, text) of EDITION as composed now, placeholders in: in the site's language (settings.LANGUAGE_CODE),
+    whatever the language of the editor's admin that sends it or previews it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = context(edition)
+        html = render_to_string("newsletters/email/edition.html", values)
+        text = render_to_string("newsletters/email/edition.txt", values)
     return html, text
 
 

@@ -21,7 +21,7 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Newsletter, Subscriber, Subscription, Suppression, email_hash, normalize_email
 
@@ -29,7 +29,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_LINES = 100_000
 MAX_PROBLEMS_SHOWN = 200
 CHUNK = 900  # values in one IN (…): under SQLite's limit
-CONSENT_TEXT = "Consentement recueilli par la rédaction et attesté lors d’un import de fichier."
+# Recorded with each imported subscription, in the language active when the import runs (as forms.CONSENT_TEXT).
+CONSENT_TEXT = gettext_lazy("Consentement recueilli par la rédaction et attesté lors d’un import de fichier.")
 HEADER_ALIASES = {
     "email": "email", "e-mail": "email", "adresse": "email",
     "listes": "listes", "liste": "listes",
@@ -254,7 +255,7 @@ def import_csv(upload):
                 found = current.get((subscriber.pk, newsletter.pk))
                 if found is None:
                     to_create.append(Subscription(subscriber=subscriber, newsletter=newsletter, active=True,
-                                                  consented_at=line.consented_at, source=source, consent_text=CONSENT_TEXT))
+                                                  consented_at=line.consented_at, source=source, consent_text=str(CONSENT_TEXT)))
                     if line.email not in new_emails:
                         updated_subscribers.add(line.email)
                 elif not found.active and found.ended_at is not None:

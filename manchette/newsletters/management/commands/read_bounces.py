@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from manchette.newsletters import bounces
 
@@ -15,11 +16,12 @@ class Command(BaseCommand):
     def handle(self, *args, limit, verbosity, **options):
         if not settings.NEWSLETTER_BOUNCE_IMAP_URL:
             if verbosity >= 1:
-                self.stdout.write("Aucune boîte des retours configurée (NEWSLETTER_BOUNCE_IMAP_URL) : rien à lire.")
+                self.stdout.write(_("Aucune boîte des retours configurée (NEWSLETTER_BOUNCE_IMAP_URL) : rien à lire."))
             return
         try:
             count = bounces.poll(limit=max(1, limit))
         except bounces.MailboxError as error:
             raise CommandError(str(error)) from error
         if verbosity >= 1:
-            self.stdout.write(f"{count} adresse(s) exclue(s) des envois." if count else "Aucune adresse à exclure.")
+            self.stdout.write(_("%(count)s adresse(s) exclue(s) des envois.") % {"count": count} if count
+                              else _("Aucune adresse à exclure."))
