@@ -12,7 +12,6 @@ from manchette.newsletters.models import (
     DeliveryStatus,
     Edition,
     EditionItem,
-    Newsletter,
     Subscriber,
     Subscription,
     Suppression,
@@ -20,10 +19,6 @@ from manchette.newsletters.models import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def newsletter(db):
-    return Newsletter.objects.create(name="La Une du matin", slug="une-du-matin", description="L’essentiel avant 8 h.")
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from manchette.newsletters.models import (
     Delivery,
     DeliveryStatus,
     Edition,
-    EditionItem,
     EditionStatus,
-    Newsletter,
     Subscriber,
     Subscription,
 )
@@ -26,17 +24,6 @@ pytestmark = pytest.mark.django_db
 SENDS = "/admin/newsletters/envois/"
 
 
-@pytest.fixture
-def newsletter(db):
-    return Newsletter.objects.create(name="La Une du matin", slug="une-du-matin", description="L’essentiel avant 8 h.")
-
-
-@pytest.fixture
-def edition(newsletter, published_article):
-    article = published_article(title="Le pont de Namur rouvre", slug="pont-namur")
-    edition = Edition.objects.create(newsletter=newsletter, subject="Le pont de Namur rouvre")
-    EditionItem.objects.create(edition=edition, article=article, sort_order=0)
-    return edition
 
 
 @pytest.fixture

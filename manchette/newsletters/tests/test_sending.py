@@ -17,7 +17,6 @@ from manchette.newsletters.models import (
     Delivery,
     DeliveryStatus,
     Edition,
-    EditionItem,
     EditionStatus,
     Newsletter,
     SendWorker,
@@ -30,27 +29,7 @@ from manchette.testing.smtp import body
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-@pytest.fixture
-def newsletter(db):
-    return Newsletter.objects.create(name="La Une du matin", slug="une-du-matin", description="L’essentiel avant 8 h.")
 
-
-@pytest.fixture
-def subscribe(newsletter):
-    def make(email, confirmed=True, active=True):
-        subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now() if confirmed else None)
-        Subscription.objects.create(subscriber=subscriber, newsletter=newsletter, active=active, source="test")
-        return subscriber
-
-    return make
-
-
-@pytest.fixture
-def edition(newsletter, published_article):
-    article = published_article(title="Le pont de Namur rouvre", slug="pont-namur")
-    edition = Edition.objects.create(newsletter=newsletter, subject="La Une du matin : le pont rouvre")
-    EditionItem.objects.create(edition=edition, article=article, sort_order=0)
-    return edition
 
 
 @pytest.fixture
@@ -86,7 +65,7 @@ def test_each_confirmed_subscriber_gets_one_signed_message_with_its_own_links(sm
     assert edition.status == EditionStatus.SENT and edition.recipients == 2
     assert sorted(m.envelope_to[0] for m in smtp_server.messages) == ["alice@example.org", "bruno@example.org"]
     message = smtp_server.to("alice@example.org")[0]
-    assert message["Subject"] == "La Une du matin : le pont rouvre"
+    assert message["Subject"] == "Le pont de Namur rouvre"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = message["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("http") and unsubscribe != smtp_server.to("bruno@example.org")[0]["List-Unsubscribe"].strip("<>")
@@ -288,9 +267,9 @@ def test_an_article_withdrawn_after_the_send_is_gone_from_the_archive(smtp_serve
     subscribe("alice@example.org")
     edition = send_all(edition)
     url = f"/newsletters/archives/{edition.newsletter.slug}/{edition.pk}/"
-    assert "Le pont de Namur rouvre" in client.get(url).content.decode()
+    assert "/pont-namur/" in client.get(url).content.decode()
     Article.objects.get(slug="pont-namur").unpublish()
-    assert "Le pont de Namur rouvre" not in client.get(url).content.decode()
+    assert "/pont-namur/" not in client.get(url).content.decode()
 
 
 def test_a_starting_worker_restarts_a_send_left_half_way_once_and_plans_one_tick(subscribe, edition, settings):
