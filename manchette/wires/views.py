@@ -10,12 +10,13 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from manchette.edge import keys
+from manchette.filinfo import ninjs as filinfo_ninjs
 from manchette.filinfo.events import LIST_KEY
 from manchette.filinfo.models import FeedEntry
 
 from .ingest import CREATED, BatchError, ingest_all
 from .models import WireSource
-from .ninjs import NinjsError, loads, to_ninjs
+from .ninjs import NinjsError, loads
 
 MAX_BODY_BYTES = 1024 * 1024
 # Most items one sending may hold (WIRES_MAX_ITEMS): a bigger one is refused whole, before anything is read.
@@ -86,7 +87,7 @@ def ninjs_feed(request):
     keys.add(LIST_KEY)
     request.edge_max_age = FEED_CACHE_SECONDS
     entries = FeedEntry.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")[:FEED_SIZE]
-    response = JsonResponse([to_ninjs(entry) for entry in entries], safe=False, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(filinfo_ninjs.export(entries), safe=False, json_dumps_params={"ensure_ascii": False})
     return response
 
 
