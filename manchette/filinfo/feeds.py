@@ -11,6 +11,7 @@ from manchette.edge import keys
 from manchette.news import seo
 from manchette.news.richtext import typography_text
 
+from . import ninjs
 from .events import LIST_KEY
 from .feed import DESCRIPTION, NEWEST_FIRST
 from .models import FeedEntry
@@ -43,9 +44,17 @@ class FilinfoFeed(Feed):
     def feed_url(self):
         return self.link() + self.path
 
+    def author_name(self):
+        # Atom (RFC 4287) wants an author for the feed or for every entry: both have one.
+        return ninjs.newsroom()
+
+    def author_link(self):
+        return seo.absolute("/")
+
     def items(self):
         keys.add(LIST_KEY)
-        return list(FeedEntry.objects.order_by(*NEWEST_FIRST)[:FEED_LENGTH])
+        entries = FeedEntry.objects.order_by(*NEWEST_FIRST).defer("article__body")[:FEED_LENGTH]
+        return list(entries.select_related("article").prefetch_related("article__authors"))
 
     def item_title(self, entry):
         return typography_text(entry.title)
@@ -64,7 +73,14 @@ class FilinfoFeed(Feed):
         return entry.updated_at
 
     def item_author_name(self, entry):
-        return entry.source or None
+        # An article's authors, an agency's name, or the newsroom for its own dispatches.
+        return ninjs.byline(entry)
+
+    def item_author_link(self, entry):
+        authors = ninjs.authors(entry)
+        if len(authors) == 1:
+            return seo.author_url(authors[0])
+        return None if entry.source else seo.absolute("/")
 
     def item_categories(self, entry):
         return [entry.section] if entry.section else []

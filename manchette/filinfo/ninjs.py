@@ -45,15 +45,15 @@ def entries(queryset):
     return queryset.select_related("article").prefetch_related(authors)
 
 
-def author_names(entry):
+def authors(entry):
     if entry.kind == FeedEntry.ARTICLE and entry.article is not None:
-        return [author.name for author in entry.article.authors.all()]
+        return list(entry.article.authors.all())
     return []
 
 
 def byline(entry):
     """`by`: the article's authors, else the agency, else the newsroom."""
-    names = author_names(entry)
+    names = [author.name for author in authors(entry)]
     if names:
         return get_text_list(names, _("et"))
     return entry.source or newsroom()
