@@ -77,9 +77,10 @@ class FilinfoFeed(Feed):
         return ninjs.byline(entry)
 
     def item_author_link(self, entry):
+        # One link per author element: an article by several keeps their names only.
         authors = ninjs.authors(entry)
-        if len(authors) == 1:
-            return seo.author_url(authors[0])
+        if authors:
+            return seo.author_url(authors[0]) if len(authors) == 1 else None
         return None if entry.source else seo.absolute("/")
 
     def item_categories(self, entry):
