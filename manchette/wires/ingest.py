@@ -1,6 +1,7 @@
 """Taking agency wires in: each ninjs item creates, corrects or withdraws one dispatch, and only once.
 
-The latest version received for a uri decides (by `version`, then by its date): a resend changes nothing,
+The latest version received for a uri decides (by `version` when present, then by its date: versioncreated,
+else firstcreated): a resend changes nothing,
 an older version is ignored, a newer one corrects the dispatch (published again if it is live, so the site
 and open pages show the correction; kept as a revision awaiting publication while an editor has the
 dispatch locked), `canceled` or `withheld` takes it out of the fil info, locked or not. A new wire is
@@ -183,7 +184,7 @@ def apply(source, wire, retried=False):
             if item is None:
                 # The uri is claimed first: a concurrent ingest of the same item fails here, before any dispatch.
                 item = WireItem.objects.create(
-                    source=source, uri=wire.uri, version=wire.version, version_created=wire.version_created,
+                    source=source, uri=wire.uri, version=wire.version, version_created=wire.dated,
                     pubstatus=wire.pubstatus,
                 )
                 return receive(source, item, wire, previous_status=None)
@@ -195,7 +196,7 @@ def apply(source, wire, retried=False):
             if order < 0:
                 return outcome(IGNORED, wire, item.dispatch)
             previous_status = item.pubstatus
-            item.version, item.version_created, item.pubstatus = wire.version, wire.version_created, wire.pubstatus
+            item.version, item.version_created, item.pubstatus = wire.version, wire.dated, wire.pubstatus
             item.save()
             return receive(source, item, wire, previous_status)
     except IntegrityError:
@@ -266,9 +267,9 @@ def compare(wire, item):
     ours, theirs = version_number(wire.version), version_number(item.version)
     if ours is not None and theirs is not None and ours != theirs:
         return 1 if ours > theirs else -1
-    if wire.version_created != item.version_created:
-        return 1 if wire.version_created > item.version_created else -1
-    # Same date and versions that cannot be ordered: only the very same version is known to be a resend.
+    if wire.dated is not None and item.version_created is not None and wire.dated != item.version_created:
+        return 1 if wire.dated > item.version_created else -1
+    # Same date (or none) and versions that cannot be ordered: only the very same version is known to be a resend.
     return 0 if wire.version == item.version else -1
 
 

@@ -92,8 +92,9 @@ class WireItem(models.Model):
 
     source = models.ForeignKey(WireSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="items")
     uri = models.CharField(_("uri ninjs"), max_length=500, unique=True)
-    version = models.CharField(_("version"), max_length=40)
-    version_created = models.DateTimeField(_("version créée le"))
+    # Both optional in ninjs: an item has at least one of them, or a firstcreated kept here as its date.
+    version = models.CharField(_("version"), max_length=40, blank=True)
+    version_created = models.DateTimeField(_("version créée le"), null=True, blank=True)
     pubstatus = models.CharField(_("statut"), max_length=10, choices=PUBSTATUS_CHOICES, default=USABLE)
     dispatch = models.OneToOneField(
         "filinfo.Dispatch", verbose_name=_("dépêche"), null=True, blank=True, on_delete=models.SET_NULL, related_name="wire"
@@ -106,7 +107,7 @@ class WireItem(models.Model):
         ordering = ["-received_at"]
 
     def __str__(self):
-        return f"{self.uri} v{self.version}"
+        return f"{self.uri} v{self.version}" if self.version else self.uri
 
     @property
     def withdrawn_by_agency(self):

@@ -124,6 +124,20 @@ def test_versions_are_compared_as_numbers_then_by_date(agency):
     assert Dispatch.objects.get().title == "Même numéro, plus récente"
 
 
+@pytest.mark.parametrize("date", ["versionCreated", "firstCreated"])
+def test_without_version_the_date_orders_the_versions(agency, date):
+    # IPTC's own 3.0 example has no version: versionCreated orders, else firstCreated.
+    item = {key: value for key, value in sample("valid/3x_sans_standard.json").items() if key not in ("version", "versionCreated", "firstCreated")}
+    first = {**item, date: "2025-03-18T10:00:00Z"}
+    assert ingest(agency, first).status == CREATED
+    assert ingest(agency, first).status == UNCHANGED
+    assert ingest(agency, {**first, date: "2025-03-18T09:00:00Z", "headlines": [{"value": "Plus ancienne"}]}).status == IGNORED
+    assert ingest(agency, {**first, date: "2025-03-18T11:00:00Z", "headlines": [{"value": "Corrigée"}]}).status == UPDATED
+    assert Dispatch.objects.get().title == "Corrigée"
+    stored = WireItem.objects.get()
+    assert (stored.version, stored.version_created) == ("", datetime.datetime(2025, 3, 18, 11, 0, tzinfo=datetime.UTC))
+
+
 def test_a_cancellation_withdraws_the_dispatch_from_the_feed(agency):
     dispatch = ingest(agency, sample("valid/2x_greve_tec.json")).dispatch
     key = entry_for(dispatch).key

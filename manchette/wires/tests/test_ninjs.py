@@ -87,7 +87,7 @@ def test_reads_3x_embargo_and_lowercase_names_are_2x():
         ("sans_fuseau.json", "versionCreated", "fuseau horaire manquant"),
         ("noms_melanges.json", "versioncreated", "ninjs 3.x"),
         ("version_inconnue.json", "standard.version", "non prise en charge"),
-        ("sans_version.json", "version", "champ obligatoire manquant"),
+        ("sans_version.json", "version", "ni versioncreated, ni firstcreated"),
         ("urgence_hors_limites.json", "urgency", "de 1 à 9"),
         ("titres_pas_tableau.json", "headlines", "tableau attendu"),
         ("photo.json", "type", "seules les dépêches texte"),
@@ -118,14 +118,15 @@ def base_item(**changes):
     [
         ({"uri": None}, "uri", "champ obligatoire manquant"),
         ({"uri": 42}, "uri", "chaîne de caractères attendue"),
-        ({"uri": "pas une uri"}, "uri", "URI invalide"),
-        ({"uri": "urn:psm:a\x00b"}, "uri", "URI invalide"),
+        ({"uri": ""}, "uri", "identifiant invalide"),
+        ({"uri": "   "}, "uri", "identifiant invalide"),
+        ({"uri": "urn:psm:a\x00b"}, "uri", "identifiant invalide"),
         ({"uri": "urn:" + "x" * 600}, "uri", "trop longue"),
         ({"version": True}, "version", "chaîne de caractères attendue"),
         ({"version": 1.5}, "version", "chaîne de caractères attendue"),
         ({"version": ""}, "version", "valeur invalide"),
         ({"version": "9" * 5000}, "version", "valeur invalide"),
-        ({"versionCreated": None}, "versionCreated", "champ obligatoire manquant"),
+        ({"versionCreated": None, "version": None}, "version", "ni versionCreated, ni firstCreated"),
         ({"versionCreated": 20250318}, "versionCreated", "date invalide"),
         ({"versionCreated": "0001-01-01T00:00:00+01:00"}, "versionCreated", "date hors limites"),
         ({"embargoedUntil": "9999-12-31T23:59:59Z"}, "embargoedUntil", "date hors limites"),
@@ -225,3 +226,37 @@ def test_loads_refuses_what_is_not_json_with_a_french_reason(raw):
     with pytest.raises(NinjsError) as refused:
         loads(raw)
     assert refused.value.reason.startswith("JSON invalide")
+
+
+def test_version_is_optional_when_a_date_orders_the_versions():
+    wire = parse(base_item(version=None))
+    assert (wire.version, wire.dated) == ("", datetime.datetime(2025, 3, 18, 10, 0, tzinfo=UTC))
+    wire = parse(base_item(version=None, versionCreated=None, firstCreated="2025-03-18T08:00:00Z"))
+    assert (wire.version_created, wire.dated) == (None, datetime.datetime(2025, 3, 18, 8, 0, tzinfo=UTC))
+
+
+def test_any_identifier_is_a_uri():
+    assert parse(base_item(uri="001_simplest_file")).uri == "001_simplest_file"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"random": "x"}, "random", "propriété inconnue de ninjs 3.x"),
+        ({"associations": [{"uri": "urn:psm:photo"}]}, "associations[0].name", "champ obligatoire manquant"),
+        ({"associations": [{"name": "photo"}]}, "associations[0].uri", "champ obligatoire manquant"),
+        ({"associations": [{"name": "photo", "uri": "urn:psm:photo", "autre": 1}]}, "associations[0].autre", "propriété inconnue"),
+        ({"associations": {"photo": {"uri": "urn:psm:photo"}}}, "associations", "tableau attendu"),
+        ({"type": "event", "headlines": None, "bodies": None}, "headlines", "champ obligatoire manquant (le titre de la dépêche)"),
+        ({"representationType": "complete"}, "representationType", "valeur inconnue"),
+    ],
+)
+def test_refuses_what_iptc_schemas_refuse(changes, field, reason):
+    with pytest.raises(NinjsError) as refused:
+        parse(base_item(**changes))
+    assert (refused.value.field, reason in refused.value.reason) == (field, True), refused.value
+
+
+def test_well_formed_associations_are_taken():
+    association = {"name": "photo", "uri": "urn:psm:photo", "rel": "illustration", "type": "picture"}
+    assert parse(base_item(associations=[association])).headline == "Un titre"
