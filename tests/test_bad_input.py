@@ -26,7 +26,7 @@ from manchette import sitemaps
 from manchette.edge import fragments, queries
 from manchette.filinfo.models import Dispatch
 from manchette.filinfo.tests.factories import publish_dispatch
-from manchette.news.tests.factories import ArticleFactory, AuthorFactory, SectionFactory, publish
+from manchette.news.tests.factories import ArticleFactory, AuthorFactory, SectionFactory, StoryFactory, publish
 
 ALLOWED = {200, 301, 302, 304, 400, 401, 403, 404, 405, 413, 415, 429}
 
@@ -87,6 +87,10 @@ ROUTES = {
     "_jeton/": Route(),
     "tag/<str:slug>/": Route(args={"slug": "budget"}, params=("page",)),
     "auteur/<slug:slug>/": Route(args={"slug": "camille-dupont"}, params=("page",)),
+    # A story's page and feeds (news/stories.py).
+    "sujet/<slug:slug>/": Route(args={"slug": "{story.slug}"}, params=("page",), values={"page": ["2", "100000"]}),
+    "sujet/<slug:slug>/rss/": Route(args={"slug": "{story.slug}"}),
+    "sujet/<slug:slug>/atom/": Route(args={"slug": "{story.slug}"}),
     "robots.txt": Route(),
     "rss/": Route(),
     "atom/": Route(),
@@ -201,7 +205,7 @@ FRAGMENT_ARGS = {
     "commentaires": ("{article.pk}", "{restricted.pk}", *HOSTILE_ARGS),
     "newsletters": HOSTILE_ARGS,
 }
-SITEMAP_NAMES = {"articles", "rubriques", "depeches"}
+SITEMAP_NAMES = {"articles", "rubriques", "sujets", "depeches"}
 
 # The project's own views in the admin: they are walked with the admin's patterns, and each is also given a
 # test of its own below (forms posted with garbage).
@@ -346,8 +350,9 @@ def newspaper(home, django_capture_on_commit_callbacks):
     """A section, a published article with a tag and an author, a restricted one, a dispatch in the fil info."""
     author = AuthorFactory(name="Camille Dupont", slug="camille-dupont")
     belgique = SectionFactory(parent=home, title="Belgique", slug="belgique")
+    story = StoryFactory(title="Le budget communal", slug="budget")
     with django_capture_on_commit_callbacks(execute=True):
-        article = ArticleFactory(parent=belgique, slug="budget-communal", title="Le budget communal adopté")
+        article = ArticleFactory(parent=belgique, slug="budget-communal", title="Le budget communal adopté", story=story)
         article.tags.add("budget")
         article.authors.add(author)
         publish(article)
@@ -355,7 +360,7 @@ def newspaper(home, django_capture_on_commit_callbacks):
         publish(restricted)
         dispatch = publish_dispatch("Coupure de courant à Namur")
     restriction = PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="s")
-    return {"section": belgique, "article": article, "restricted": restricted, "restriction": restriction, "dispatch": dispatch, "home": home}
+    return {"section": belgique, "article": article, "restricted": restricted, "restriction": restriction, "dispatch": dispatch, "home": home, "story": story}
 
 
 def expand(value, objects):

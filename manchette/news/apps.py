@@ -5,7 +5,10 @@ class NewsConfig(AppConfig):
     name = "manchette.news"
     label = "news"
     verbose_name = "Actualités"
-    sitemaps = {"articles": "manchette.news.sitemaps.ArticleSitemap", "rubriques": "manchette.news.sitemaps.PageSitemap"}
+    sitemaps = {
+        "articles": "manchette.news.sitemaps.ArticleSitemap", "rubriques": "manchette.news.sitemaps.PageSitemap",
+        "sujets": "manchette.news.sitemaps.StorySitemap",
+    }
 
     def ready(self):
         import re

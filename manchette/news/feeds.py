@@ -47,7 +47,9 @@ class ArticleFeed(Feed):
     def items(self, section):
         if section is None:
             keys.add(keys.list_of("news.article"))
-        articles = visible_articles() if section is None else section.articles()
+        return self.article_items(visible_articles() if section is None else section.articles())
+
+    def article_items(self, articles):
         renditions = NewsRendition.objects.filter(filter_spec=seo.SHARE_SPEC)
         articles = list(
             articles.defer("body")
@@ -105,3 +107,36 @@ class AtomFeed(ArticleFeed):
 # The section routes in models.py call these names; they are the same feeds, given a section.
 SectionRssFeed = RssFeed
 SectionAtomFeed = AtomFeed
+
+
+class StoryFeed(ArticleFeed):
+    """A story's articles, newest first, at /sujet/<slug>/rss/ and /sujet/<slug>/atom/ (news/stories.py)."""
+
+    def get_object(self, request, slug):
+        from .stories import story_for
+
+        return story_for(slug)
+
+    def title(self, story):
+        return f"{typography_text(story.title)} — {settings.SITE_NAME}"
+
+    def description(self, story):
+        from .stories import description
+
+        return description(story)
+
+    def link(self, story):
+        return seo.absolute(story.get_absolute_url())
+
+    def items(self, story):
+        return self.article_items(story.articles_shown())
+
+
+class StoryRssFeed(StoryFeed):
+    feed_type = Rss201rev2Feed
+    path = "rss/"
+
+
+class StoryAtomFeed(StoryFeed):
+    feed_type = Atom1Feed
+    path = "atom/"

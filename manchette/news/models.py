@@ -6,13 +6,13 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
@@ -23,8 +23,11 @@ from wagtail.url_routing import RouteResult
 from manchette.edge import keys
 
 from . import richtext
-from .admin_forms import ArticleForm
+from . import slugs as slug_forms
+from .admin_french import NewsInlinePanel
+from .slugs import FoldedSlugPage, fold_snippet_slug
 from .visibility import expired, under_unpublished
+from .widgets import AuthorsChooser, StoryChooser
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
 # Every rendition a template shows, so lists can prefetch exactly these; fill- respects the focal point.
@@ -74,6 +77,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = slug_forms.AuthorForm
 
     class Meta:
         ordering = ["name"]
@@ -84,8 +88,7 @@ class Author(index.Indexed, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:120]
+        fold_snippet_slug(self, self.name)
         super().save(*args, **kwargs)
 
 
@@ -98,6 +101,7 @@ class Story(index.Indexed, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [FieldPanel("title"), FieldPanel("slug"), FieldPanel("description")]
+    base_form_class = slug_forms.StoryForm
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     class Meta:
@@ -109,9 +113,16 @@ class Story(index.Indexed, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:200]
+        fold_snippet_slug(self, self.title)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:story", args=[self.slug])
+
+    def articles_shown(self):
+        """Its articles readers may see, newest first (the story's page, its feeds, « Sur le même sujet »)."""
+        keys.add(keys.list_of(f"story-{self.pk}"))
+        return visible_articles().filter(story=self)
 
 
 class ArticleTag(TaggedItemBase):
@@ -196,7 +207,7 @@ def paginate(request, queryset, per_page):
         raise Http404(_("Cette page n’existe pas.")) from exc
 
 
-class HomePage(Page):
+class HomePage(FoldedSlugPage, Page):
     """The front page, « À la Une »: lead stories in the order the newsroom sets, then each section."""
 
     max_count = 1
@@ -206,8 +217,13 @@ class HomePage(Page):
 
     content_panels = [
         *Page.content_panels,
-        InlinePanel("lead_slots", label=_("À la Une"), heading=_("Articles à la Une")),
-        InlinePanel("picks", label=_("Le meilleur de l’actu"), heading=_("Le meilleur de l’actu")),
+        NewsInlinePanel(
+            "lead_slots", label=_("Emplacement de la une"), heading=_("Articles à la Une"),
+            add_label=_("Ajouter un emplacement de la une"),
+        ),
+        NewsInlinePanel(
+            "picks", label=_("Sélection"), heading=_("Le meilleur de l’actu"), add_label=_("Ajouter une sélection"),
+        ),
     ]
 
     class Meta:
@@ -217,7 +233,7 @@ class HomePage(Page):
         # One indexed lookup by URL path instead of one query per path segment.
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            article = Article.objects.filter(url_path=url_path).select_related("hero_image").first()
+            article = Article.objects.filter(url_path=url_path).select_related("hero_image", "story").first()
             if article is not None:
                 if not article.live or under_unpublished(article) or expired(article):
                     raise Http404
@@ -271,7 +287,7 @@ def discussion_field(help_text):
     return models.CharField(_("commentaires"), max_length=16, choices=Discussion.choices, blank=True, help_text=help_text)
 
 
-class Section(RoutablePageMixin, Page):
+class Section(FoldedSlugPage, RoutablePageMixin, Page):
     """A section or sub-section (Monde, Monde > Europe…): its articles, newest first, and its feeds."""
 
     intro = models.TextField(_("présentation"), blank=True)
@@ -282,6 +298,7 @@ class Section(RoutablePageMixin, Page):
     parent_page_types = ["news.HomePage", "news.Section"]
     subpage_types = ["news.Section", "news.Article"]
     template = "news/section.html"
+    base_form_class = slug_forms.SectionForm
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_default")]
 
@@ -314,7 +331,7 @@ class Section(RoutablePageMixin, Page):
         return SectionAtomFeed()(request, section=self)
 
 
-class Article(Page):
+class Article(FoldedSlugPage, Page):
     lead = models.TextField(_("chapô"), help_text=_("Texte brut, deux ou trois phrases : il sert aussi de résumé."))
     body = RichTextField(_("corps"), features=BODY_FEATURES)
     hero_image = models.ForeignKey(
@@ -334,14 +351,16 @@ class Article(Page):
     parent_page_types = ["news.Section"]
     subpage_types = []
     template = "news/article.html"
-    base_form_class = ArticleForm
+    base_form_class = slug_forms.ArticleForm
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("lead"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
+        MultiFieldPanel(
+            [FieldPanel("authors", widget=AuthorsChooser), FieldPanel("story", widget=StoryChooser), FieldPanel("tags")], heading=_("Classement"),
+        ),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("discussion")]
     search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]

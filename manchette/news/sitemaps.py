@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import F, Max
 from django.db.models.functions import Length, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
@@ -98,3 +99,24 @@ class NewsSitemap(SiteSitemap):
             .filter(first_published_at__gte=since)
             .values("url_path", "title", "first_published_at", lastmod=F("last_published_at"))[:NEWS_LIMIT]
         )
+
+
+class StorySitemap(SiteSitemap):
+    """Each story's page (news/stories.py) while readers may see one of its articles, last modified with the
+    newest of them."""
+
+    def items(self):
+        keys.add(keys.list_of(readers.PUBLISHED))
+        return (
+            visible_articles()
+            .filter(story__isnull=False)
+            .order_by("story_id")
+            .values("story_id", "story__slug")
+            .annotate(lastmod=Max("last_published_at"))
+        )
+
+    def location(self, item):
+        return reverse("news:story", args=[item["story__slug"]])
+
+    def get_latest_lastmod(self):
+        return latest_publication()

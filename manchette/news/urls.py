@@ -1,13 +1,17 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, sitemaps, views
+from . import feeds, sitemaps, stories, views
 
 app_name = "news"
 urlpatterns = [
     path("tag/<str:slug>/", views.tag_page, name="tag"),
     path("auteur/<slug:slug>/", views.author_page, name="author"),
+    path("sujet/<slug:slug>/", stories.story_page, name="story"),
+    path("sujet/<slug:slug>/rss/", feeds.StoryRssFeed(), name="story-rss"),
+    path("sujet/<slug:slug>/atom/", feeds.StoryAtomFeed(), name="story-atom"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("rss/", feeds.RssFeed(), name="rss"),
     path("atom/", feeds.AtomFeed(), name="atom"),
     path(

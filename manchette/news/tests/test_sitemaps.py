@@ -52,7 +52,7 @@ def test_index_lists_each_sitemap_on_site_url(client, newsroom):
     entries = {e.findtext(f"{SM}loc"): e.findtext(f"{SM}lastmod") for e in index.iter(f"{SM}sitemap")}
     assert set(entries) == {
         f"{settings.SITE_URL}/sitemap-articles.xml", f"{settings.SITE_URL}/sitemap-rubriques.xml",
-        f"{settings.SITE_URL}/sitemap-depeches.xml",
+        f"{settings.SITE_URL}/sitemap-depeches.xml", f"{settings.SITE_URL}/sitemap-sujets.xml",
     }
     latest = newsroom["corrected"].last_published_at
     # No dispatch in this newsroom: that sitemap has no date.
