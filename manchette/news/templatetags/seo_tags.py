@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import to_locale
 
 from manchette.news import seo
 
@@ -12,6 +13,12 @@ register = template.Library()
 def iso(moment):
     """ISO 8601 to the second, Brussels time: what sitemaps, Open Graph and schema.org expect."""
     return seo.iso(moment) or ""
+
+
+@register.filter
+def language_tag(code):
+    """A Django language code (« fr-be ») as HTML's lang attribute and BCP 47 spell it: « fr-BE »."""
+    return to_locale(code).replace("_", "-") if code else ""
 
 
 def _json_ld(*documents):
