@@ -11,7 +11,6 @@ urlpatterns = [
     path("sujet/<slug:slug>/rss/", feeds.StoryRssFeed(), name="story-rss"),
     path("sujet/<slug:slug>/atom/", feeds.StoryAtomFeed(), name="story-atom"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("favicon.ico", views.favicon, name="favicon"),
     path("rss/", feeds.RssFeed(), name="rss"),
     path("atom/", feeds.AtomFeed(), name="atom"),
     path(
