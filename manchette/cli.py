@@ -1,17 +1,151 @@
 """The `manchette` command: demo, serve, worker, and every Django management command."""
 
+import argparse
+import ast
 import os
+import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
-USAGE = """Usage : manchette <commande> [options]
+NNBSP = "\u202f"
+# Run by this file; every other command is Django's (manage.py's), the project's own listed from their help.
+OWN_COMMANDS = {
+    "demo": "migre, charge le journal de démonstration si la base est vide et le sert (http://127.0.0.1:8000/ par défaut)",
+    "serve": "sert le site en production (uvicorn, plusieurs processus)",
+    "worker": "exécute les tâches de fond (publication programmée, newsletters…)",
+}
+FRAMEWORK_COMMANDS = {
+    "migrate": "met le schéma de la base de données à jour",
+    "createsuperuser": "crée un compte d’administrateur",
+    "changepassword": "change le mot de passe d’un compte",
+    "publish_scheduled": "publie et retire les contenus programmés dont l’heure est venue (le worker le fait aussi)",
+    "shell": "ouvre une console Python, le projet chargé",
+}
+HELP_FLAGS = {"-h", "--help"}
+_FIRST_CLAUSE = re.compile(r"\s*[:;]\s|\.(?:\s|$)")
 
-  demo      migre, charge le journal de démonstration si la base est vide et le sert sur http://127.0.0.1:8000
-  serve     sert le site en production (uvicorn, plusieurs processus)
-  worker    exécute les tâches de fond (publication programmée…)
-  …         toute commande de gestion Django (migrate, createsuperuser, shell…)
-"""
+
+def project_commands():
+    """{name: one line} for the management commands of Manchette's apps, read from their source (`help`) so that
+    `manchette --help` imports neither Django nor the settings, which would create ./var."""
+    found = {}
+    for path in sorted(Path(__file__).parent.glob("*/management/commands/*.py")):
+        if path.name.startswith("_"):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue
+        text = ""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == "Command":
+                for statement in node.body:
+                    if (
+                        isinstance(statement, ast.Assign)
+                        and any(isinstance(target, ast.Name) and target.id == "help" for target in statement.targets)
+                        and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+                    ):
+                        text = statement.value.value
+        line = _FIRST_CLAUSE.split(" ".join(text.split()), maxsplit=1)[0]
+        found[path.stem] = line[:1].lower() + line[1:]
+    return found
+
+
+def usage():
+    sections = [
+        ("Commandes", OWN_COMMANDS),
+        ("Commandes du journal", project_commands()),
+        ("Commandes de Django et de Wagtail, entre autres", FRAMEWORK_COMMANDS),
+    ]
+    width = max(len(name) for _title, commands in sections for name in commands) + 2
+    lines = [f"Usage{NNBSP}: manchette <commande> [options]", ""]
+    for title, commands in sections:
+        lines.append(f"{title}{NNBSP}:")
+        lines.extend(f"  {name.ljust(width)}{text}" for name, text in commands.items())
+        lines.append("")
+    lines.append(f"«{NNBSP}manchette <commande> --help{NNBSP}» décrit une commande et ses options{NNBSP};")
+    lines.append(f"«{NNBSP}manchette help --commands{NNBSP}» liste toutes les commandes de Django et de Wagtail.")
+    return "\n".join(lines)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in French: its usage, its sections, its help option and its usual errors."""
+
+    ERRORS = [
+        (re.compile(r"unrecognized arguments: (.*)"), "argument(s) inconnu(s){n}: {0}"),
+        (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), "option {0}{n}: valeur invalide ({2})"),
+        (re.compile(r"argument (\S+): expected one argument"), "option {0}{n}: valeur manquante"),
+        (re.compile(r"the following arguments are required: (.*)"), "argument(s) obligatoire(s) manquant(s){n}: {0}"),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=FrenchHelpFormatter, **kwargs)
+        # argparse writes a colon after a section's title: the space French typography wants before it is ours.
+        self._optionals.title = f"Options{NNBSP}"
+        self._positionals.title = f"Arguments{NNBSP}"
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide, sans rien faire d’autre")
+
+    def error(self, message):
+        for pattern, french in self.ERRORS:
+            if match := pattern.fullmatch(message):
+                message = french.format(*match.groups(), n=NNBSP)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}{NNBSP}: {message}\n")
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix=f"Usage{NNBSP}: ")
+
+
+def serve_parser(
+    prog="manchette serve", description="Sert le site en production avec uvicorn (ASGI), en plusieurs processus.", prepare=True,
+):
+    parser = Parser(prog=prog, description=description)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="adresse d’écoute (HOST, 127.0.0.1 par défaut)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port d’écoute (PORT, 8000 par défaut)")
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)),
+        help="nombre de processus (WEB_CONCURRENCY, un par cœur par défaut)",
+    )
+    if prepare:
+        parser.add_argument("--no-prepare", action="store_true", help="ne pas migrer ni collecter les fichiers statiques")
+    return parser
+
+
+def demo_parser():
+    # The demo's server always skips what the demo itself prepared (--no-prepare).
+    return serve_parser(
+        prepare=False,
+        prog="manchette demo",
+        description=(
+            "Migre la base, y charge le journal de démonstration si elle est vide, puis le sert avec un worker, "
+            "depuis le dossier var/ du dossier courant (ou MANCHETTE_DATA_DIR)."
+        ),
+    )
+
+
+def worker_parser():
+    return Parser(
+        prog="manchette worker",
+        usage=f"manchette worker [options de{NNBSP}«{NNBSP}manchette db_worker{NNBSP}»]",
+        description=(
+            f"Exécute les tâches de fond{NNBSP}: publie ce qui est dû, envoie les newsletters prévues pendant l’arrêt, "
+            f"puis traite la file des tâches. Ses options sont celles de «{NNBSP}manchette db_worker --help{NNBSP}»."
+        ),
+    )
+
+
+def address(host, port):
+    """What a browser opens for a server listening on HOST:PORT."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
 
 
 def _setup():
@@ -38,21 +172,13 @@ def prepare():
     call_command("setup_newsroom", verbosity=0)
 
 
-def serve(argv):
-    import argparse
+def serve(args):
     import secrets
 
     import uvicorn
     from django.conf import settings
 
     from manchette.edge import machine
-
-    parser = argparse.ArgumentParser(prog="manchette serve", description="Sert le site avec uvicorn (ASGI).")
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
-    parser.add_argument("--no-prepare", action="store_true", help="ne pas migrer ni collecter les fichiers statiques")
-    args = parser.parse_args(argv)
     from manchette.edge.security import refuse_to_serve
 
     refusal = refuse_to_serve()
@@ -134,14 +260,18 @@ def demo_secret_key():
     return path.read_text().strip()
 
 
-def demo(argv):
+def demo(args):
     from django.core.management import call_command
 
     prepare()
     call_command("load_demo")
     worker_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "worker", "--interval", "1", "--verbosity", "0"])
-    server_process = subprocess.Popen([sys.executable, "-m", "manchette.cli", "serve", "--no-prepare", *argv])
-    print("Le Quotidien de Manchette : http://127.0.0.1:8000/ — administration : http://127.0.0.1:8000/admin/")
+    server_process = subprocess.Popen([
+        sys.executable, "-m", "manchette.cli", "serve", "--no-prepare",
+        "--host", args.host, "--port", str(args.port), "--workers", str(args.workers),
+    ])
+    site = address(args.host, args.port)
+    print(f"Le Quotidien de Manchette{NNBSP}: {site} — administration{NNBSP}: {site}admin/", flush=True)
     # Stopped by a service manager or `kill`, the demo stops its server and worker too, as with Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -154,24 +284,50 @@ def demo(argv):
             process.wait(timeout=30)
 
 
+def unknown(command):
+    import difflib
+
+    from django.core.management import get_commands
+
+    known = [*OWN_COMMANDS, *get_commands(), "help"]
+    close = difflib.get_close_matches(command, known, n=1)
+    hint = f" Vouliez-vous dire «{NNBSP}{close[0]}{NNBSP}»{NNBSP}?" if close else ""
+    print(
+        f"manchette{NNBSP}: commande inconnue «{NNBSP}{command}{NNBSP}».{hint}\n"
+        f"«{NNBSP}manchette --help{NNBSP}» liste les commandes.",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(USAGE)
+    if not argv or argv[0] in HELP_FLAGS or argv == ["help"]:
+        print(usage())
         return 0
+    if argv[0] == "help" and argv[1] in OWN_COMMANDS:
+        argv = [argv[1], "--help"]
     command, rest = argv[0], argv[1:]
+    if command == "worker" and HELP_FLAGS & set(rest):
+        worker_parser().print_help()
+        return 0
+    # Options are read (and help printed) before anything else happens: no settings, no ./var, no key.
+    parsers = {"serve": serve_parser, "demo": demo_parser}
+    args = parsers[command]().parse_args(rest) if command in parsers else None
     if command == "demo" and not os.environ.get("SECRET_KEY", "").strip():
         # For its server and worker too, which inherit the environment.
         os.environ["SECRET_KEY"] = demo_secret_key()
     _setup()
     if command == "serve":
-        return serve(rest)
+        return serve(args)
     if command == "worker":
         return worker(rest)
     if command == "demo":
-        return demo(rest)
-    from django.core.management import execute_from_command_line
+        return demo(args)
+    from django.core.management import execute_from_command_line, get_commands
 
+    if command not in get_commands() and command not in {"help", "version", "--version"}:
+        return unknown(command)
     execute_from_command_line(["manchette", *argv])
     return 0
 
