@@ -287,6 +287,12 @@ class Section(FoldedSlugPage, RoutablePageMixin, Page):
     comments_default = discussion_field(
         _("Pour les articles de la rubrique qui n’en décident pas. Vide : comme la rubrique parente, ou le réglage du site.")
     )
+    # What social networks and search engines show for the section's articles that have no image (news/seo.py).
+    share_image = models.ForeignKey(
+        NewsImage, verbose_name=_("image de partage"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Montrée lors du partage des articles de la rubrique qui n’ont pas d’image, et de la rubrique elle-même."),
+    )
 
     parent_page_types = ["news.HomePage", "news.Section"]
     subpage_types = ["news.Section", "news.Article"]
@@ -294,6 +300,7 @@ class Section(FoldedSlugPage, RoutablePageMixin, Page):
     base_form_class = slug_forms.SectionForm
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_default")]
+    promote_panels = [*Page.promote_panels, FieldPanel("share_image")]
 
     class Meta:
         verbose_name = _("rubrique")

@@ -20,6 +20,12 @@ from .models import HERO_RENDITIONS
 SHARE_SPEC = "fill-1200x675|format-jpeg"
 LOGO = "manchette/logo.png"
 LOGO_SIZE = 512
+# The share image of what has none of its own nor a section's: 16:9 at 1,200 px, as Google asks of article
+# images (drawn by manchette/demo/brand.py).
+DEFAULT_SHARE = "manchette/partage.png"
+DEFAULT_SHARE_SIZE = (1200, 675)
+# Articles under these sections are opinion pieces for search engines (schema.org OpinionNewsArticle).
+OPINION_SECTIONS = ("opinions",)
 LANGUAGE = "fr-BE"
 # Escaped inside JSON strings, so no headline can close the <script> element or open a comment.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -75,6 +81,31 @@ def logo_image():
     return {"url": absolute(static(LOGO)), "width": LOGO_SIZE, "height": LOGO_SIZE, "alt": settings.SITE_NAME}
 
 
+def default_share_image():
+    width, height = DEFAULT_SHARE_SIZE
+    return {"url": absolute(static(DEFAULT_SHARE)), "width": width, "height": height, "alt": settings.SITE_NAME}
+
+
+def section_share_image(sections):
+    """The share image of the nearest of SECTIONS (outermost first) that has one, or None: one query."""
+    from .models import Section
+
+    found = {
+        section.pk: section
+        for section in Section.objects.filter(pk__in=[s.pk for s in sections], share_image__isnull=False)
+        .only("id", "title", "share_image").select_related("share_image")
+    }
+    for section in reversed(sections):
+        if section.pk in found:
+            image = found[section.pk].share_image
+            return share_image(rendered_share_rendition(image), image.description or section.title)
+    return None
+
+
+def is_opinion(sections):
+    return any(section.slug in OPINION_SECTIONS for section in sections)
+
+
 def rendered_share_rendition(image):
     """The share rendition, asked for with the whole hero set exactly as the hero <picture> asks:
     one query for all, and Wagtail's rendition cache serves the <picture> rendered later in the page."""
@@ -104,10 +135,10 @@ def author_url(author):
     return absolute(reverse("news:author", args=[author.slug]))
 
 
-def news_article(article, url, authors, tags, section, image):
+def news_article(article, url, authors, tags, section, image, opinion=False):
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "OpinionNewsArticle" if opinion else "NewsArticle",
         "headline": article.title,
         "description": article.lead,
         "url": url,

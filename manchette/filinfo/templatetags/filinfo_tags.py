@@ -58,12 +58,12 @@ def dispatch_seo(context):
     entry, dispatch = context["entry"], context["dispatch"]
     url = seo.absolute(entry.url)
     article_image = filinfo_seo.share_image(dispatch)
-    image = article_image or seo.logo_image()
+    image = article_image or seo.default_share_image()
     documents = (filinfo_seo.news_article(entry, url, image), filinfo_seo.breadcrumb_list(entry))
     return {
         "url": url,
         "image": image,
-        "card": "summary_large_image" if article_image else "summary",
+        "card": "summary_large_image",
         "json_ld": mark_safe("\n".join(seo.json_ld(document) for document in documents)),
     }
 

@@ -53,7 +53,7 @@ def test_dispatch_page_shows_the_dispatch_and_its_metadata(client, published_art
     assert page.select_one('meta[property="og:url"]')["content"] == absolute
     assert page.select_one('meta[property="og:type"]')["content"] == "article"
     assert page.select_one('meta[property="og:title"]')["content"] == f"Tram de Liège{NNBSP}: premiers voyageurs ce matin"
-    assert page.select_one('meta[property="og:image"]')["content"] == settings.SITE_URL + static(seo.LOGO)
+    assert page.select_one('meta[property="og:image"]')["content"] == settings.SITE_URL + static(seo.DEFAULT_SHARE)
     assert page.select_one('meta[property="article:published_time"]')["content"] == seo.iso(entry.published_at)
 
     news = json_ld(page, "NewsArticle")
@@ -63,7 +63,7 @@ def test_dispatch_page_shows_the_dispatch_and_its_metadata(client, published_art
     assert news["dateModified"] == seo.iso(entry.updated_at)
     assert news["author"] == [{"@type": "Organization", "name": "Agence Test"}]
     assert news["publisher"]["name"] == settings.SITE_NAME
-    assert news["inLanguage"] == "fr-BE" and news["image"]["url"] == settings.SITE_URL + static(seo.LOGO)
+    assert news["inLanguage"] == "fr-BE" and news["image"]["url"] == settings.SITE_URL + static(seo.DEFAULT_SHARE)
     crumbs = json_ld(page, "BreadcrumbList")["itemListElement"]
     assert [c["name"] for c in crumbs] == ["Accueil", "Le fil info", dispatch.title]
     assert crumbs[1]["item"] == settings.SITE_URL + "/fil-info/" and crumbs[2]["item"] == absolute

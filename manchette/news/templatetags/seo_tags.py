@@ -30,18 +30,21 @@ def article_seo(context):
     page = context["page"]
     urls = seo.PageUrls()
     url = urls.absolute(page.url_path)
-    image = None
+    sections = context.get("breadcrumb", [])
+    # Its own image, else its section's (the nearest that has one), else the site's: always one to share.
     if page.hero_image_id:
         alt = page.hero_image.description or page.caption or page.title
         image = seo.share_image(seo.rendered_share_rendition(page.hero_image), alt)
+    else:
+        image = seo.section_share_image(sections) or seo.default_share_image()
     section, authors = context.get("section"), context.get("authors", [])
     return {
         "url": url,
         "image": image,
         "author_urls": [seo.author_url(author) for author in authors],
-        "card": "summary_large_image" if image else "summary",
+        "card": "summary_large_image",
         "json_ld": _json_ld(
-            seo.news_article(page, url, authors, context.get("tags", []), section, image),
+            seo.news_article(page, url, authors, context.get("tags", []), section, image, seo.is_opinion(sections)),
             seo.breadcrumb_list([*context.get("breadcrumb", []), page], urls),
         ),
     }
@@ -72,8 +75,8 @@ def section_seo(context):
         "description": seo.section_description(page),
         "rss": url + "rss/",
         "atom": url + "atom/",
-        "image": seo.logo_image(),
-        "card": "summary",
+        "image": seo.section_share_image(context.get("breadcrumb", [])) or seo.default_share_image(),
+        "card": "summary_large_image",
         # A section's breadcrumb already ends with the section itself.
         "json_ld": _json_ld(seo.breadcrumb_list(context.get("breadcrumb", []), urls)),
     }

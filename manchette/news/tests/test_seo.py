@@ -117,12 +117,13 @@ def test_a_title_cannot_break_out_of_the_json_ld_script(client, home):
     assert documents["BreadcrumbList"]["itemListElement"][-1]["name"] == title
 
 
-def test_article_without_image_has_a_plain_card_and_no_image(client, home):
+def test_article_without_image_shares_the_site_default_image(client, home):
     article = ArticleFactory(parent=SectionFactory())
     soup = head(client.get(article.url))
-    assert meta(soup, "og:image") == []
-    assert meta(soup, "twitter:card") == ["summary"]
-    assert "image" not in json_ld(soup)["NewsArticle"]
+    assert meta(soup, "og:image") == [f"{settings.SITE_URL}{static(seo.DEFAULT_SHARE)}"]
+    assert (meta(soup, "og:image:width"), meta(soup, "og:image:height")) == (["1200"], ["675"])
+    assert meta(soup, "twitter:card") == ["summary_large_image"]
+    assert json_ld(soup)["NewsArticle"]["image"]["url"] == f"{settings.SITE_URL}{static(seo.DEFAULT_SHARE)}"
 
 
 def test_share_image_reuses_a_hero_rendition():
