@@ -22,6 +22,8 @@ python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 for package in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
+# The W3C Nu HTML checker (npm vnu-jar, tests/validators) runs on the machine's Java: any JRE 11 or later will do.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if ((${#missing[@]})); then
     step "Paquets Debian : ${missing[*]}"
     as_root apt-get update -qq
