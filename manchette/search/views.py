@@ -3,9 +3,11 @@ from django.shortcuts import render
 
 from manchette.edge import keys, readers
 from manchette.news.context import label_articles
-from manchette.news.models import paginate
+from manchette.news.models import Article, paginate
+from manchette.news.richtext import plain_text, typography_text
 
-from .query import BY_DATE, MAX_QUERY_LENGTH, ORDERS, search, visible_in_order
+from .excerpts import first_excerpt
+from .query import BY_RELEVANCE, MAX_QUERY_LENGTH, ORDERS, query_terms, search, visible_in_order
 
 
 def search_page(request):
@@ -15,7 +17,8 @@ def search_page(request):
     query = raw_query[:MAX_QUERY_LENGTH]
     order = request.GET.get("tri")
     if order not in ORDERS:
-        order = BY_DATE
+        # With words to look for, the best matches first; « tri=date » for the newest.
+        order = BY_RELEVANCE
     context = {
         "query": query,
         "tri": order,
@@ -26,5 +29,13 @@ def search_page(request):
         results = search(query, order)
         page_obj = paginate(request, results.ids, settings.SEARCH_RESULTS_PER_PAGE)
         page_obj.object_list = label_articles(visible_in_order(page_obj.object_list), request)
+        add_excerpts(page_obj.object_list, query_terms(query))
         context.update(page_obj=page_obj, more_results=results.truncated)
     return render(request, "search/search.html", context)
+
+
+def add_excerpts(articles, stems):
+    """Each article's excerpt around the words searched for: from its lead, else its body (read in one query)."""
+    bodies = dict(Article.objects.filter(pk__in=[a.pk for a in articles]).values_list("pk", "body"))
+    for article in articles:
+        article.excerpt = first_excerpt([typography_text(article.lead), typography_text(plain_text(bodies.get(article.pk, "")))], stems)
