@@ -54,7 +54,8 @@ if up_to_date node_modules/.manchette-installed package-lock.json; then
     step "Paquets npm : à jour"
 else
     step "Paquets npm : npm ci"
-    npm ci --loglevel=error --no-audit --no-fund
+    # No install scripts: vnu-jar's would download a Java from GitHub when it finds none (Debian's is installed above).
+    npm ci --loglevel=error --no-audit --no-fund --ignore-scripts
     mark_done node_modules/.manchette-installed package-lock.json
 fi
 
