@@ -148,10 +148,15 @@ def edition_web_url(edition):
     return message.web_url(edition)
 
 
+# Outlook's own CSS property, which hides the preheader there: a browser has no use for it, and the W3C Nu HTML
+# checker refuses it in the web version (tests/validators/test_html.py).
+OUTLOOK_ONLY_CSS = "mso-hide:all;"
+
+
 def web_html(edition):
     """The archive's version: rendered again, so that an article withdrawn since is gone from it too (only
     articles readers may see are ever selected), with no recipient's links — the newsletters page instead."""
-    return _public(render(edition)[0], edition)
+    return _public(render(edition)[0], edition).replace(OUTLOOK_ONLY_CSS, "")
 
 
 def web_text(edition):
