@@ -58,6 +58,16 @@ def check(site, validate, url):
     return [f"{url}: {line}" for line in validate(url, response.body)]
 
 
+def test_the_validator_flags_a_broken_feed(validate):
+    """Proof that the validator's findings reach the tests: an Atom entry without author (RFC 4287)."""
+    feed = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>http://example.com/atom/</id>
+<link href="http://example.com/atom/" rel="self"/><updated>2025-01-01T00:00:00Z</updated>
+<entry><title>E</title><id>http://example.com/1</id><link href="http://example.com/1"/>
+<updated>2025-01-01T00:00:00Z</updated><summary>S</summary></entry></feed>"""
+    assert any("author" in line for line in validate("http://example.com/atom/", feed))
+
+
 @pytest.mark.parametrize("path", FEEDS)
 def test_feed_is_valid(site, validate, path):
     problems = check(site, validate, site.url + path)

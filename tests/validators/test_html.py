@@ -14,6 +14,7 @@ from .conftest import NODE_MODULES, PAGE_TYPES
 
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 EXPECTED_STATUS = {"404": 404}
+SERVER_ERROR = "500"
 # A page the checker must refuse (an image without alt): proof that its messages reach the tests.
 CANARY = "(canary)"
 CANARY_HTML = b'<!DOCTYPE html><html lang="fr-BE"><head><title>Canari</title></head><body><img src="a.png"></body></html>'
@@ -29,7 +30,8 @@ def nu_errors(site, tmp_path_factory):
         pytest.fail("Java is missing: run `bash scripts/install.sh` (default-jre-headless).")
     folder = tmp_path_factory.mktemp("nu")
     files = {}
-    pages = {**{name: response.body for name, response in site.html.items()}, CANARY: CANARY_HTML}
+    pages = {**{name: response.body for name, response in site.html.items()}, SERVER_ERROR: server_error_page(),
+             CANARY: CANARY_HTML}
     for number, (name, body) in enumerate(pages.items()):
         path = folder / f"{number:02d}.html"
         path.write_bytes(body)
@@ -49,6 +51,15 @@ def nu_errors(site, tmp_path_factory):
         name = files.get(message.get("url", ""))
         errors.setdefault(name or "(vnu)", []).append(message)
     return errors
+
+
+def server_error_page():
+    """What readers see when the site fails (no request reaches it on purpose): manchette.news.views.server_error."""
+    from django.test import RequestFactory
+
+    from manchette.news.views import server_error
+
+    return server_error(RequestFactory().get("/")).content
 
 
 def describe(message):
@@ -71,3 +82,10 @@ def test_page_is_valid_html(site, nu_errors, name):
     if errors:
         listed = "\n".join(f"  - {describe(message)}" for message in errors)
         pytest.fail(f"{len(errors)} Nu HTML checker error(s) on {name} ({site.pages[name]}):\n{listed}", pytrace=False)
+
+
+def test_server_error_page_is_valid_html(nu_errors):
+    errors = nu_errors[SERVER_ERROR]
+    if errors:
+        listed = "\n".join(f"  - {describe(message)}" for message in errors)
+        pytest.fail(f"{len(errors)} Nu HTML checker error(s) on the 500 page:\n{listed}", pytrace=False)
