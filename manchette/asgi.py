@@ -36,6 +36,7 @@ def build():
         hooks=[
             Hook("edge invalidation", start=edge.startup),
             Hook("live hub", start=hub.start, stopping=hub.stop_soon, stop=hub.stop_soon),
+            Hook("view counter", start=edge.counter.start, stop=edge.counter.stop),
         ],
     )
 

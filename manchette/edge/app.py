@@ -22,7 +22,7 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
-from . import fragments, invalidation, personal, queries
+from . import fragments, invalidation, personal, queries, views_counter
 from .machine import MachineRenders, folder
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore, deflate, gzip_of
@@ -64,8 +64,10 @@ class Read:
 
 
 class EdgeCache:
-    def __init__(self, app, *, store=None, versions=None, bus=None, machine=None):
+    def __init__(self, app, *, store=None, versions=None, bus=None, machine=None, counter=None):
         self.app = app
+        # Page views, counted in memory and flushed in batches once started (views_counter.py).
+        self.counter = counter or views_counter.ViewCounter()
         self.store = store or PageStore(settings.EDGE_CACHE_ENTRIES, settings.EDGE_CACHE_BYTES)
         self.versions = versions or invalidation.versions()
         self.machine = machine or MachineRenders(folder(self.versions.path.parent))
@@ -90,6 +92,8 @@ class EdgeCache:
             if read is not None:
                 # Django sees the query the page is kept under, and nothing more (queries.py).
                 scope = {**scope, "query_string": read.key[2]}
+                if scope["method"] == "GET":
+                    send = self._counting(scope, read, send)
                 return await self._serve(scope, receive, send, read)
         await self.app(scope, receive, send)
 
@@ -141,7 +145,19 @@ class EdgeCache:
             read.gzip, read.none_match, read.modified_since
         ):
             return entry.wire_not_modified(read.gzip, HIT, server_headers)
+        self.counter.seen(method, entry.status, read.key[0], path, headers)
         return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
+
+    def _counting(self, scope, read, send):
+        """SEND, counting the view once the answer's status is known (views_counter.py)."""
+        counter = self.counter
+
+        async def send_on(message):
+            if message["type"] == "http.response.start":
+                counter.seen("GET", message["status"], read.key[0], scope["path"], scope["headers"])
+            await send(message)
+
+        return send_on
 
     def _answers_each_reader(self, key):
         until = self._personal.get(key)
