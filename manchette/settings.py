@@ -371,6 +371,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 WAGTAILIMAGES_IMAGE_MODEL = "news.NewsImage"
+# Newsroom: the image form asks for caption, credit and alternative text; avatars from the site, never Gravatar.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "manchette.news.image_forms.NewsImageForm"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp", "avif": "avif"}

@@ -11,6 +11,8 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from manchette.news.admin_french import in_french
+
 from .models import TEXT_MAX_LENGTH, Dispatch
 
 
@@ -29,6 +31,7 @@ class DispatchFilterSet(WagtailFilterSet):
         fields = ["live", "important", "source"]
 
 
+@in_french
 class DispatchViewSet(SnippetViewSet):
     model = Dispatch
     icon = "time"

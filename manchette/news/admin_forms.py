@@ -97,8 +97,25 @@ def integer_ids(model, to_field_name=None):
 
 
 class ArticleForm(GuardedForm, WagtailAdminPageForm):
-    """The article's form (Article.base_form_class)."""
+    """The article's form (Article.base_form_class): a new article is signed by the journalist writing it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "authors" in self.fields and not self.is_bound and self.instance._state.adding and not self.initial.get("authors"):
+            author = own_author(self.for_user)
+            if author is not None:
+                self.initial["authors"] = [author.pk]
+
+
+def own_author(user):
+    """The news.Author whose account USER is (Author.user), if any."""
+    from .models import Author
+
+    if user is None or not user.is_authenticated:
+        return None
+    return Author.objects.filter(user=user).first()
 
 
 class GuardedModelForm(GuardedForm, WagtailAdminModelForm):
     """A snippet's form (base_form_class of the model), the fil info's dispatches among them."""
+

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
@@ -24,8 +24,10 @@ from manchette.edge import keys
 
 from . import richtext
 from . import slugs as slug_forms
+from .admin_french import NewsInlinePanel
 from .slugs import FoldedSlugPage, fold_snippet_slug
 from .visibility import expired, under_unpublished
+from .widgets import AuthorsChooser, StoryChooser
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "blockquote", "hr", "image"]
 # Every rendition a template shows, so lists can prefetch exactly these; fill- respects the focal point.
@@ -215,8 +217,13 @@ class HomePage(FoldedSlugPage, Page):
 
     content_panels = [
         *Page.content_panels,
-        InlinePanel("lead_slots", label=_("À la Une"), heading=_("Articles à la Une")),
-        InlinePanel("picks", label=_("Le meilleur de l’actu"), heading=_("Le meilleur de l’actu")),
+        NewsInlinePanel(
+            "lead_slots", label=_("Emplacement de la une"), heading=_("Articles à la Une"),
+            add_label=_("Ajouter un emplacement de la une"),
+        ),
+        NewsInlinePanel(
+            "picks", label=_("Sélection"), heading=_("Le meilleur de l’actu"), add_label=_("Ajouter une sélection"),
+        ),
     ]
 
     class Meta:
@@ -358,7 +365,9 @@ class Article(FoldedSlugPage, Page):
         FieldPanel("lead"),
         MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_caption")], heading=_("Image principale")),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("authors"), FieldPanel("story"), FieldPanel("tags")], heading=_("Classement")),
+        MultiFieldPanel(
+            [FieldPanel("authors", widget=AuthorsChooser), FieldPanel("story", widget=StoryChooser), FieldPanel("tags")], heading=_("Classement"),
+        ),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("discussion")]
     search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]

@@ -2,15 +2,25 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import avoid_wrapping
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.templatetags import wagtailadmin_tags
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.viewsets.pages import PageViewSet, page_viewset_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_french import in_french
 from .admin_listing import register_section_viewset
+from .dashboard import DeskPanel, NewArticleView
+from .guide import GuideView
 from .models import Article, Author, Story
 
 # How recently the journalist's own unpublished draft must have been saved to be the one their open create
@@ -18,6 +28,7 @@ from .models import Article, Author, Story
 AUTOSAVE_RACE_WINDOW = datetime.timedelta(minutes=10)
 
 
+@in_french
 class AuthorViewSet(SnippetViewSet):
     model = Author
     icon = "user"
@@ -28,13 +39,14 @@ class AuthorViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+@in_french
 class StoryViewSet(SnippetViewSet):
     model = Story
     icon = "folder-open-inverse"
     menu_label = _("Sujets")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["title", "created_at"]
+    list_display = ["title", DateColumn("created_at", label=_("Créé le"), sort_key="created_at")]
     search_fields = ["title"]
 
 
@@ -109,3 +121,42 @@ def register_article_viewset():
 
 # Sections get their own listing in the admin (admin_listing.py).
 hooks.register("register_admin_viewset", register_section_viewset)
+
+
+# The help menu leads to the newsroom's own guide (docs/redaction.md), in French, not to Wagtail's English ones.
+WAGTAIL_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("register_admin_urls")
+def register_guide_url():
+    return [
+        path("redaction/guide/", GuideView.as_view(), name="newsroom_guide"),
+        path("redaction/nouvel-article/", NewArticleView.as_view(), name="newsroom_new_article"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_guide_menu_item():
+    return MenuItem(_("Guide de la rédaction"), reverse("newsroom_guide"), icon_name="help", order=900, name="guide-redaction")
+
+
+@hooks.register("construct_help_menu")
+def leave_out_wagtail_guides(request, items):
+    items[:] = [item for item in items if item.name not in WAGTAIL_HELP_ITEMS and not item.name.startswith("whats-new")]
+
+
+@hooks.register("construct_homepage_panels")
+def add_desk_panel(request, panels):
+    panels.insert(0, DeskPanel())
+
+
+def timesince_simple(value):
+    """Wagtail's « Il y a 19 heures », saying « À l’instant » for less than a minute: Wagtail compares Django's
+    « 0 minute » to its own « 0 minutes » and says « Il y a 0 minute »."""
+    period = timesince(value).split(",")[0]
+    if period == avoid_wrapping(ngettext("%(num)d minute", "%(num)d minutes", 0) % {"num": 0}):
+        return gettext("À l’instant")
+    return gettext("Il y a %(time_period)s") % {"time_period": period}
+
+
+wagtailadmin_tags.register.filters["timesince_simple"] = timesince_simple

@@ -18,6 +18,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from manchette.news.admin_french import in_french
+
 from .models import WireSource
 
 
@@ -109,6 +111,7 @@ class WireSourceEditView(EditView):
         return buttons
 
 
+@in_french
 class WireSourceViewSet(SnippetViewSet):
     model = WireSource
     icon = "key"
