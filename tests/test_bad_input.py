@@ -204,6 +204,7 @@ FRAGMENT_ARGS = {
     "fil-info": HOSTILE_ARGS, "une": HOSTILE_ARGS, "meilleur": HOSTILE_ARGS, "aussi-en": ("{section.pk}", *HOSTILE_ARGS),
     "commentaires": ("{article.pk}", "{restricted.pk}", *HOSTILE_ARGS),
     "newsletters": HOSTILE_ARGS,
+    "plus-lus": HOSTILE_ARGS,
 }
 SITEMAP_NAMES = {"articles", "rubriques", "sujets", "depeches"}
 

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from manchette.edge import keys
+from manchette.edge import keys, views_counter
 
 from .models import (
     CARD_RENDITIONS,
@@ -148,6 +148,33 @@ def best_of_block(request, arg):
     return render_to_string("news/includes/best_of.html", {"best_of": picks, "shown": BEST_OF_SHOWN}, request)
 
 
+# « Les plus lus »: the visible articles most read over the last day, from the site's own counts
+# (edge/views_counter.py), as a block cached for MOST_READ_SECONDS; each article shown adds its own key, so one
+# unpublished leaves the block at once.
+MOST_READ_SHOWN = 5
+MOST_READ_HOURS = 24
+MOST_READ_SECONDS = 300
+
+
+def most_read(limit=MOST_READ_SHOWN, hours=MOST_READ_HOURS):
+    counted = views_counter.most_read(hours, limit=limit * 10)
+    if not counted:
+        return []
+    views = dict(counted)
+    found = {
+        article.pk: article
+        for article in visible_articles().filter(pk__in=views).only("id", "title", "url_path", "path", "first_published_at")
+    }
+    return [found[pk] for pk, _ in counted if pk in found][:limit]
+
+
+def most_read_block(request, arg):
+    if request is not None:
+        request.edge_max_age = MOST_READ_SECONDS
+    articles = _labelled(most_read(), section_index(request))
+    return render_to_string("news/includes/most_read.html", {"most_read": articles}, request)
+
+
 def also_in_block(request, arg):
     """« Aussi en <rubrique> »: the newest articles of the section whose id is ARG."""
     index = section_index(request)
@@ -158,19 +185,46 @@ def also_in_block(request, arg):
     return render_to_string("news/includes/also_in.html", {"also_in": articles, "section": section, "shown": ALSO_IN_SHOWN}, request)
 
 
+def _front_split(count):
+    """(blocks beside the side column, columns below) for COUNT section blocks: one or two beside it (about as tall
+    as « À la Une » with them as the side column), and the others below across the page in full rows of four, or
+    else of three, at 1280 px."""
+    for columns in (4, 3):
+        for beside in (1, 2):
+            if count > beside and (count - beside) % columns == 0:
+                return beside, columns
+    return 1, 4
+
+
+def _section_block(section, articles):
+    """A section's block: a lead story (the newest with an image, if any) and the others as headlines."""
+    lead = next((a for a in articles if a.hero_image_id), articles[0])
+    others = [a for a in articles if a is not lead][: SECTION_TEASERS - 1]
+    return {"section": section, "lead": lead, "others": others}
+
+
 def front_page(home, request):
     index = section_index(request)
     keys.add(keys.list_of("news.frontpagelead"))
     leads = _labelled(_slots(FrontPageLead, HERO_RENDITIONS + CARD_RENDITIONS), index)
     shown = {a.pk for a in leads}
-    by_section = []
+    blocks = []
     for section in index.top_level():
-        articles = list(with_cards(section.articles().exclude(pk__in=shown))[:SECTION_TEASERS])
+        # A few more than shown: the lead may be found further down when the newest have no image.
+        articles = list(with_cards(section.articles().exclude(pk__in=shown))[:SECTION_TEASERS + 2])
         if articles:
-            by_section.append((section, _labelled(articles, index)))
+            blocks.append(_section_block(section, _labelled(articles, index)))
+    cards = leads[1:]
+    beside, columns = _front_split(len(blocks))
     return {
         "leads": leads,
-        "by_section": by_section,
+        # Cards of one kind: all with an image, or (if any has none) all as text, so no row has holes.
+        "lead_cards": cards,
+        "lead_cards_with_images": all(a.hero_image_id for a in cards),
+        "top_blocks": blocks[:beside],
+        "more_blocks": blocks[beside:],
+        "more_columns": columns,
+        "by_section": [(block["section"], [block["lead"], *block["others"]]) for block in blocks],
         "best_of": _labelled(best_of(), index),
     }
 

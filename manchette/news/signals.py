@@ -59,6 +59,7 @@ def register():
     fragments.register("une", context.headlines_block)
     fragments.register("meilleur", context.best_of_block)
     fragments.register("aussi-en", context.also_in_block)
+    fragments.register("plus-lus", context.most_read_block)
     page_published.connect(page_changed, dispatch_uid="news-purge-published")
     page_unpublished.connect(page_changed, dispatch_uid="news-purge-unpublished")
     post_page_move.connect(page_changed, dispatch_uid="news-purge-moved")
