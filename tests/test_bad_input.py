@@ -215,6 +215,10 @@ OWN_ADMIN_VIEWS = {
     "admin/snippets/wires/wiresource/results/": "test_admin_forms_with_garbage",
     "admin/snippets/wires/wiresource/edit/<int:pk>/": "test_admin_forms_with_garbage",
     "admin/snippets/wires/wiresource/token/<id:pk>/": "test_admin_forms_with_garbage",
+    # The newsroom's guide and « Nouvel article » (manchette/news/guide.py, dashboard.py), in
+    # manchette/news/tests/test_journalist_day.py.
+    "admin/redaction/guide/": "test_newsroom_pages_with_garbage",
+    "admin/redaction/nouvel-article/": "test_newsroom_pages_with_garbage",
     # Comments' moderation (manchette/comments/admin_views.py), in manchette/comments/tests/test_moderation_bad_input.py.
     "admin/moderation/": "test_moderation_with_garbage",
     "admin/moderation/<id:pk>/": "test_moderation_with_garbage",

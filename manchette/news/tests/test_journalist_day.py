@@ -72,3 +72,17 @@ def test_staff_get_the_edit_link_readers_never(client, staff, home):
     assert reverse("wagtailadmin_pages:edit", args=(article.pk,)) in html
     assert "Modifier cette page" in html
     assert Page.objects.filter(pk=article.pk).exists()
+
+
+def test_newsroom_pages_with_garbage(client, staff):
+    """The guide and « Nouvel article » read nothing from the request: hostile queries and posts change nothing."""
+    SectionFactory(slug="bruxelles")
+    for url in (reverse("newsroom_guide"), reverse("newsroom_new_article")):
+        assert client.get(url).status_code == 302  # to the login page
+        client.force_login(staff["moderator"])
+        assert client.get(url).status_code in (200, 302, 403)
+        client.force_login(staff["journalist"])
+        for query in ("?page=%00", "?x=" + "y" * 10_000, "?%C3%A9t%C3%A9=1"):
+            assert client.get(url + query).status_code == 200
+        assert client.post(url, {"x": "\x00"}).status_code == 405
+        client.logout()
