@@ -87,6 +87,10 @@ ROUTES = {
     "_jeton/": Route(),
     "tag/<str:slug>/": Route(args={"slug": "budget"}, params=("page",)),
     "auteur/<slug:slug>/": Route(args={"slug": "camille-dupont"}, params=("page",)),
+    # An author's feeds (news/feeds.py).
+    "auteur/<slug:slug>/rss/": Route(args={"slug": "camille-dupont"}),
+    "auteur/<slug:slug>/atom/": Route(args={"slug": "camille-dupont"}),
+    "favicon.ico": Route(),
     # A story's page and feeds (news/stories.py).
     "sujet/<slug:slug>/": Route(args={"slug": "{story.slug}"}, params=("page",), values={"page": ["2", "100000"]}),
     "sujet/<slug:slug>/rss/": Route(args={"slug": "{story.slug}"}),

@@ -46,7 +46,7 @@ class FilinfoFeed(Feed):
 
     def author_name(self):
         # Atom (RFC 4287) wants an author for the feed or for every entry: both have one.
-        return ninjs.newsroom()
+        return seo.newsroom()
 
     def author_link(self):
         return seo.absolute("/")

@@ -27,11 +27,6 @@ _BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/\s*(?:p|h[1-6]|li|blockquote|ul|ol))\s
 _TAG = re.compile(r"<[^>]*>")
 
 
-def newsroom():
-    # Translators: who wrote what the newsroom publishes without a named author (feeds, ninjs).
-    return _("La rédaction")
-
-
 def body_text(markup):
     """Rich text as plain text: one paragraph (or heading, item, quotation) per block, blank lines between."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", markup or "")))
@@ -56,7 +51,7 @@ def byline(entry):
     names = [author.name for author in authors(entry)]
     if names:
         return get_text_list(names, _("et"))
-    return entry.source or newsroom()
+    return entry.source or seo.newsroom()
 
 
 def info_sources(entry):

@@ -1,8 +1,11 @@
-"""RSS 2.0 and Atom feeds: the whole site at /rss/ and /atom/, each section at <section>/rss/ and <section>/atom/."""
+"""RSS 2.0 and Atom feeds: the whole site at /rss/ and /atom/, each section at <section>/rss/ and <section>/atom/,
+each author at /auteur/<slug>/rss/ and /auteur/<slug>/atom/."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import get_text_list
@@ -11,10 +14,12 @@ from django.utils.translation import gettext as _
 from manchette.edge import keys
 
 from . import seo
-from .models import NewsRendition, visible_articles
+from .models import Author, NewsRendition, visible_articles
 from .richtext import typography_text
 
 FEED_LENGTH = 30
+# A rendition's file never changes under its name: its size, once measured, is kept in the cache for good.
+SIZE_KEY = "news:feed-enclosure-size:{}"
 
 
 class ArticleFeed(Feed):
@@ -44,6 +49,13 @@ class ArticleFeed(Feed):
     def feed_url(self, section):
         return self.link(section) + self.path
 
+    def author_name(self, section):
+        # Atom (RFC 4287) wants an author for the feed or for every entry: both have one.
+        return seo.newsroom()
+
+    def author_link(self, section):
+        return seo.absolute("/")
+
     def items(self, section):
         if section is None:
             keys.add(keys.list_of("news.article"))
@@ -61,6 +73,7 @@ class ArticleFeed(Feed):
         urls = seo.PageUrls()
         for article in articles:
             article.feed_link = urls.absolute(article.url_path)
+        enclosures(articles)
         return articles
 
     def item_title(self, article):
@@ -81,17 +94,23 @@ class ArticleFeed(Feed):
 
     def item_author_name(self, article):
         names = [author.name for author in article.authors.all()]
-        return get_text_list(names, _("et")) if names else None
+        return get_text_list(names, _("et")) if names else seo.newsroom()
+
+    def item_author_link(self, article):
+        # One link per author element: an article by several keeps their names only.
+        authors = list(article.authors.all())
+        if authors:
+            return seo.author_url(authors[0]) if len(authors) == 1 else None
+        return seo.absolute("/")
 
     def item_categories(self, article):
         return [tag.name for tag in article.tags.all()]
 
     def item_enclosures(self, article):
-        rendition = seo.existing_share_rendition(article.hero_image) if article.hero_image_id else None
-        if rendition is None:
+        if article.feed_enclosure is None:
             return []
-        # Length 0 means « unknown » (RSS Best Practices): measuring each file would cost a storage call per item.
-        return [Enclosure(seo.absolute(rendition.url), "0", "image/jpeg")]
+        url, length = article.feed_enclosure
+        return [Enclosure(url, str(length), "image/jpeg")]
 
 
 class RssFeed(ArticleFeed):
@@ -107,6 +126,63 @@ class AtomFeed(ArticleFeed):
 # The section routes in models.py call these names; they are the same feeds, given a section.
 SectionRssFeed = RssFeed
 SectionAtomFeed = AtomFeed
+
+
+def enclosures(articles):
+    """Each article's share image as (URL, size in bytes), or None: RSS wants an enclosure's real length.
+
+    Only a rendition already made (a feed never renders images); sizes come from the cache in one call, and
+    a file is measured once, the first time a feed lists it. A file the storage cannot find is left out.
+    """
+    renditions = {}
+    for article in articles:
+        article.feed_enclosure = None
+        rendition = seo.existing_share_rendition(article.hero_image) if article.hero_image_id else None
+        if rendition is not None:
+            renditions[article] = rendition
+    known = cache.get_many([SIZE_KEY.format(r.file.name) for r in renditions.values()])
+    measured = {}
+    for article, rendition in renditions.items():
+        key = SIZE_KEY.format(rendition.file.name)
+        size = known.get(key)
+        if size is None:
+            try:
+                size = measured[key] = rendition.file.storage.size(rendition.file.name)
+            except OSError:
+                continue
+        article.feed_enclosure = (seo.absolute(rendition.url), size)
+    if measured:
+        cache.set_many(measured, timeout=None)
+
+
+class AuthorFeed(ArticleFeed):
+    """An author's articles, newest first, at /auteur/<slug>/rss/ and /auteur/<slug>/atom/."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{author.name} — {settings.SITE_NAME}"
+
+    def description(self, author):
+        return seo.author_description(author)
+
+    def link(self, author):
+        return seo.author_url(author)
+
+    def items(self, author):
+        keys.add(keys.list_of(f"author-{author.pk}"))
+        return self.article_items(visible_articles().filter(authors=author))
+
+
+class AuthorRssFeed(AuthorFeed):
+    feed_type = Rss201rev2Feed
+    path = "rss/"
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    path = "atom/"
 
 
 class StoryFeed(ArticleFeed):

@@ -66,6 +66,19 @@ def site_description():
     return richtext.typography_text(_("Toute l’actualité en continu, rubrique par rubrique."))
 
 
+def newsroom():
+    # Translators: who wrote what the newsroom publishes without a named author (feeds, ninjs).
+    return _("La rédaction")
+
+
+def author_description(author):
+    """An author page's description: their biography, else their role, else a sentence saying whose articles."""
+    text = author.bio or (f"{author.name}, {author.role}." if author.role else "")
+    if not text:
+        text = _("Les articles de %(name)s, du plus récent au plus ancien.") % {"name": author.name}
+    return richtext.typography_text(" ".join(text.split())[:300])
+
+
 def section_description(section):
     text = section.search_description or section.intro
     if not text:
@@ -166,6 +179,34 @@ def web_site():
         "url": absolute("/"),
         "inLanguage": LANGUAGE,
         "publisher": publisher(),
+    }
+
+
+AUTHOR_PHOTO_SPEC = "fill-400x400|format-jpeg"
+
+
+def author_photo(author):
+    """The author's photo, square, for Open Graph and schema.org, or None."""
+    if not author.photo_id:
+        return None
+    return share_image(author.photo.get_rendition(AUTHOR_PHOTO_SPEC), author.photo.description or author.name)
+
+
+def profile_page(author, url, description, photo):
+    """An author's page as schema.org reads it: a ProfilePage about a Person (Google's profile page rules)."""
+    person = {"@type": "Person", "name": author.name, "url": url, "description": description}
+    if author.role:
+        person["jobTitle"] = author.role
+    if photo:
+        person["image"] = image_object(photo)
+    person["worksFor"] = {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME, "url": absolute("/")}
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "name": author.name,
+        "inLanguage": LANGUAGE,
+        "mainEntity": person,
     }
 
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from taggit.models import Tag
 
 from manchette.edge import keys
@@ -40,6 +41,11 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap-news.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the same icon, at its static address."""
+    return redirect(static("manchette/favicon.ico"))
 
 
 def page_not_found(request, exception=None):

@@ -80,3 +80,23 @@ def section_seo(context):
         # A section's breadcrumb already ends with the section itself.
         "json_ld": _json_ld(seo.breadcrumb_list(context.get("breadcrumb", []), urls)),
     }
+
+
+@register.simple_tag(takes_context=True)
+def author_seo(context):
+    author = context["author"]
+    url = seo.author_url(author)
+    page_obj = context.get("page_obj")
+    number = page_obj.number if page_obj else 1
+    description = seo.author_description(author)
+    photo = seo.author_photo(author)
+    return {
+        # Each page of the list is its own canonical page, as a section's.
+        "url": url if number == 1 else f"{url}?page={number}",
+        "description": description,
+        "rss": url + "rss/",
+        "atom": url + "atom/",
+        "image": photo or seo.default_share_image(),
+        "card": "summary" if photo else "summary_large_image",
+        "json_ld": _json_ld(seo.profile_page(author, url, description, photo)),
+    }
