@@ -2,7 +2,6 @@
 
 from collections import namedtuple
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ def author(entry):
     """The agency a dispatch comes from, or the newsroom itself."""
     if entry.source:
         return {"@type": "Organization", "name": entry.source}
-    return {"@type": "Organization", "name": settings.SITE_NAME, "url": seo.absolute("/")}
+    return seo.newsroom_author()
 
 
 def news_article(entry, url, image):
