@@ -55,7 +55,24 @@ IMAGES = (
               "waves", ((20, 60, 110), (60, 140, 180)), (200, 230, 250), ("sciences", "economie", "societe")),
     ImageSpec("place-nuit", "Une place la nuit", "Une place de quartier, la nuit, quand les fenêtres s’éclairent.",
               "skyline", ((10, 15, 40), (50, 50, 100)), (15, 15, 30), ("belgique", "culture", "societe")),
+    ImageSpec("gare-aube", "Une gare à l’aube", "Les quais d’une gare, avant le premier train.",
+              "skyline", ((70, 90, 130), (240, 190, 150)), (35, 40, 60), ("belgique", "societe", "economie")),
+    ImageSpec("plaine-flandre", "La plaine flamande", "Des champs à perte de vue, sous un ciel bas.",
+              "fields", ((200, 215, 200), (150, 175, 120)), (90, 120, 60), ("belgique", "economie", "sciences")),
+    ImageSpec("lac-matin", "Un lac au matin", "La brume se lève sur un lac des Fagnes.",
+              "sea", ((190, 205, 220), (245, 225, 200)), (70, 100, 120), ("sciences", "sports", "opinions")),
+    ImageSpec("encres", "Encres", "Des taches d’encre, comme autant d’avis qui se répondent.",
+              "circles", ((250, 248, 240), (235, 230, 220)), (30, 50, 90), ("opinions", "culture", "monde")),
+    ImageSpec("couloirs", "Les couloirs", "Les couloirs d’une piste, vus des tribunes.",
+              "waves", ((40, 110, 80), (90, 160, 110)), (245, 245, 235), ("sports", "societe")),
+    ImageSpec("marches-monde", "Marchés du monde", "Des barres et des courbes, d’une place boursière à l’autre.",
+              "bars", ((30, 35, 55), (60, 70, 100)), (240, 190, 80), ("economie", "monde")),
 )
+# Each top-level section's share image (Section.share_image): what its articles without an image show when shared.
+SECTION_IMAGES = {
+    "belgique": "toits-bruxelles", "monde": "montagnes-lointaines", "economie": "courbes-bourse", "sports": "projecteurs",
+    "culture": "bulles-couleurs", "sciences": "ondes-bleues", "societe": "place-nuit", "opinions": "encres",
+}
 
 
 def gradient(top, bottom):

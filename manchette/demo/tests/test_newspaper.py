@@ -85,6 +85,17 @@ def test_front_page_curation_and_illustrations(demo, client):
     assert all(article.title in text for article in leads)
 
 
+def test_most_articles_are_illustrated_and_every_section_has_a_share_image(demo, client):
+    articles = Article.objects.all()
+    assert articles.filter(hero_image__isnull=False).count() >= 0.75 * articles.count()
+    assert articles.filter(hero_image__isnull=True).exists()  # the share image's fallback has articles to show
+    assert not Section.objects.filter(depth=3, share_image__isnull=True).exists()
+    plain = articles.filter(hero_image__isnull=True).first()
+    response = client.get(plain.url)
+    image = BeautifulSoup(response.content, "html.parser").find("meta", property="og:image")["content"]
+    assert ".fill-1200x675.format-jpeg." in image
+
+
 def test_article_pages_answer(demo, client):
     for article in visible_articles()[::15]:
         response = client.get(article.url)

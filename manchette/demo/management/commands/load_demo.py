@@ -69,6 +69,8 @@ class Command(BaseCommand):
             authors = {spec.slug: Author.objects.create(name=spec.name, slug=spec.slug, role=spec.role, bio=spec.bio) for spec in AUTHORS}
             stories = {spec.slug: Story.objects.create(title=spec.title, slug=spec.slug, description=spec.description) for spec in STORIES}
             images = self.images(quiet)
+            for slug, key in illustrations.SECTION_IMAGES.items():
+                Section.objects.filter(pk=sections[slug].pk).update(share_image=images[key])
             pages = {}
             for spec in tqdm(paper.articles, desc="Articles", unit=" articles", disable=quiet):
                 pages[id(spec)] = self.article(spec, sections, authors, stories, images, users)
