@@ -53,7 +53,9 @@ def test_the_newspaper_has_its_sections_newsroom_stories_and_articles(demo):
     assert top_level.count() >= 8
     assert all(section.get_children().type(Section).exists() for section in top_level)
     assert demo["Article"] == 150
-    assert demo["Author"] == 12
+    # The twelve bylines of the stories, and the demo journalist's own (for the articles they write in the admin).
+    assert demo["Author"] == 13
+    assert Author.objects.get(user__username="journaliste").name == "Camille Journaliste"
     assert demo["Story"] == 10
     assert all(3 <= story.articles.count() <= 8 for story in Story.objects.all())
 

@@ -54,6 +54,7 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity, **options):
         call_command("setup_newsroom", verbosity=0)
         if Article.objects.exists():
+            self.users()
             self.fil_info(articles_added=False)
             self.comments()
             demo_newsletters.load()
@@ -108,6 +109,9 @@ class Command(BaseCommand):
         if admin is None:
             admin = User.objects.create_superuser("admin", f"admin@{EMAIL_DOMAIN}", PASSWORD, first_name="Alex", last_name="Admin")
         verify_email(admin)
+        # The journalist's own byline: a new article in the admin is signed with it by default.
+        Author.objects.get_or_create(user=users["journaliste"], defaults={
+            "name": "Camille Journaliste", "slug": "camille-journaliste", "role": "Journaliste"})
         return users
 
     def sections(self, home, since):
