@@ -396,6 +396,11 @@ if os.environ.get("CLOUDFLARE_ZONEID"):
     }
 
 # Seconds a CDN may keep an anonymous page; purges make it fresh before that.
+# Page views counted by the server itself (edge/views_counter.py, « Les plus lus »): flushed to the database every
+# VIEWS_FLUSH_SECONDS or once VIEWS_FLUSH_COUNT views wait; at most VIEWS_MAX_PATHS distinct paths in memory.
+VIEWS_FLUSH_SECONDS = float(os.environ.get("VIEWS_FLUSH_SECONDS", "30"))
+VIEWS_FLUSH_COUNT = int(os.environ.get("VIEWS_FLUSH_COUNT", "5000"))
+VIEWS_MAX_PATHS = int(os.environ.get("VIEWS_MAX_PATHS", "10000"))
 EDGE_CACHE_MAX_AGE = int(os.environ.get("EDGE_CACHE_MAX_AGE", "300"))
 EDGE_CACHE_ENTRIES = int(os.environ.get("EDGE_CACHE_ENTRIES", "2000"))
 EDGE_CACHE_BYTES = int(os.environ.get("EDGE_CACHE_BYTES", str(128 * 2**20)))
