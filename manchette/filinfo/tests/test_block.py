@@ -58,7 +58,7 @@ def test_items_carry_their_key_cursor_time_and_link(client, home):
     assert item["data-key"] == f"depeche-{dispatch.pk}"
     assert item["data-cursor"] == feed.cursor_of(entry)
     assert item.a["href"] == dispatch.get_absolute_url()
-    assert item.time["datetime"] == timezone.localtime(entry.published_at).isoformat()
+    assert item.time["datetime"] == timezone.localtime(entry.published_at).isoformat(timespec="seconds")
 
 
 def test_block_holds_the_newest_items_of_each_list(client, home, monkeypatch):
