@@ -17,7 +17,7 @@ STANDS_ON = {
     "edge": set(),
     "live": {"edge"},
     "news": INFRASTRUCTURE,
-    "search": INFRASTRUCTURE | {"news"},
+    "search": INFRASTRUCTURE | {"news", "filinfo"},
     "filinfo": INFRASTRUCTURE | {"news"},
     "wires": INFRASTRUCTURE | {"news", "filinfo"},
     "accounts": INFRASTRUCTURE,

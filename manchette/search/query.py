@@ -1,12 +1,19 @@
-"""Turning a reader's words into the matching article ids, newest first or most relevant first.
+"""Turning a reader's words into the matching articles and dispatches, newest first or most relevant first.
 
-A search keeps the MAX_RESULTS most recent matches (live pages only) and orders those: that bounds the
-work for a word found in most articles, on both databases, to a date-ordered walk and MAX_RESULTS
-rankings. Matching and ordering read the index and wagtailcore_page only (see models.py); the articles
-shown are then loaded through visible_articles(), so an index row that outlived its article shows nothing.
+A search keeps the MAX_RESULTS most recent matches (live pages and visible dispatches together) and orders
+those: that bounds the work for a word found in most articles, on both databases, to a date-ordered walk
+and MAX_RESULTS rankings. Matching and ordering read the index and wagtailcore_page only (see models.py),
+or filinfo_dispatch for dispatches; the articles shown are then loaded through visible_articles() and the
+dispatches through the fil info's entries, so an index row that outlived what it indexed shows nothing.
+
+Articles and dispatches are ranked each in their own index with the same weights (title, then lead or a
+dispatch's text, then body), and the two lists merged by score: on PostgreSQL ts_rank() scores one
+document alone, so they compare exactly; on SQLite bm25() weighs a word by its rarity in its own index,
+which only shades the comparison.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -14,8 +21,10 @@ from django.db.models import F, FloatField, Func, Value
 from django.db.models.expressions import RawSQL
 from wagtail.models import Page
 
+from manchette.filinfo.models import FeedEntry
 from manchette.news.models import visible_articles, with_cards
 
+from .index import visible_dispatches
 from .text import terms
 
 MAX_QUERY_LENGTH = 200
@@ -27,8 +36,9 @@ BY_DATE = "date"
 BY_RELEVANCE = "pertinence"
 ORDERS = (BY_DATE, BY_RELEVANCE)
 NEWEST_FIRST = ("-first_published_at", "-pk")
-# bm25 weights of the FTS5 columns title, lead, body.
+# bm25 weights of the FTS5 columns title, lead, body, and of a dispatch's title and text.
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
+SQLITE_DISPATCH_WEIGHTS = (10.0, 4.0)
 # ts_rank weights of D, C, B, A: body (C) 0.2, lead (B) 0.4, title (A) 1.0.
 POSTGRESQL_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # Divide the rank by 1 + log(document length) so that long articles do not win by length alone.
@@ -42,11 +52,29 @@ class Bm25(Func):
     output_field = FloatField()
 
 
+ARTICLE = "article"
+DISPATCH = "dispatch"
+# Before every real date: an item without one (never published through Wagtail) sorts last.
+NO_DATE = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # ARTICLE or DISPATCH
+    pk: int
+    published_at: datetime.datetime = field(default=NO_DATE, compare=False)
+
+
 @dataclass
 class Results:
-    ids: list
-    # More articles match than the MAX_RESULTS most recent kept in ids.
+    hits: list
+    # More items match than the MAX_RESULTS most recent kept in hits.
     truncated: bool = False
+
+    @property
+    def ids(self):
+        """The articles' ids, in order."""
+        return [hit.pk for hit in self.hits if hit.kind == ARTICLE]
 
 
 def query_terms(query):
@@ -91,31 +119,65 @@ def matching(pages, stems):
     return pages.filter(pk__in=matches)
 
 
-def _by_relevance(ids, stems):
-    pages = Page.objects.filter(pk__in=ids)
+def matching_dispatches(dispatches, stems):
+    """DISPATCHES narrowed to those whose index entry holds every stem (few rows: the planner's choice)."""
+    if connection.vendor != "postgresql":
+        return dispatches.filter(search_fts__document__match=_fts5_expression(stems))
+    return dispatches.filter(search_tsvector__document=_tsquery(stems))
+
+
+def _scores(queryset, stems, sqlite_weights):
+    """{pk: score} of QUERYSET's rows (pages or dispatches), the higher the more relevant, on both databases."""
     if connection.vendor == "postgresql":
         score = SearchRank(
             F("search_tsvector__document"), _tsquery(stems),
             weights=POSTGRESQL_WEIGHTS, normalization=POSTGRESQL_NORMALIZATION,
         )
-        ranked = pages.annotate(score=score).order_by("-score", *NEWEST_FIRST)
-    else:
-        # bm25() only exists inside the full-text query, hence the MATCH again.
-        score = Bm25(F("search_fts__document"), *(Value(weight) for weight in SQLITE_WEIGHTS))
-        ranked = matching(pages, stems).annotate(score=score).order_by("score", *NEWEST_FIRST)
-    return list(ranked.values_list("pk", flat=True))
+        return dict(queryset.annotate(score=score).values_list("pk", "score"))
+    # bm25() only exists inside the full-text query (the caller's MATCH), and lower is better.
+    score = Bm25(F("search_fts__document"), *(Value(weight) for weight in sqlite_weights))
+    return {pk: -score for pk, score in queryset.annotate(score=score).values_list("pk", "score")}
+
+
+def _by_relevance(hits, stems):
+    scores = {}
+    article_ids = [hit.pk for hit in hits if hit.kind == ARTICLE]
+    if article_ids:
+        pages = Page.objects.filter(pk__in=article_ids)
+        if connection.vendor != "postgresql":
+            pages = matching(pages, stems)
+        scores.update(((ARTICLE, pk), score) for pk, score in _scores(pages, stems, SQLITE_WEIGHTS).items())
+    dispatch_ids = [hit.pk for hit in hits if hit.kind == DISPATCH]
+    if dispatch_ids:
+        dispatches = visible_dispatches().filter(pk__in=dispatch_ids)
+        if connection.vendor != "postgresql":
+            dispatches = matching_dispatches(dispatches, stems)
+        scores.update(((DISPATCH, pk), score) for pk, score in _scores(dispatches, stems, SQLITE_DISPATCH_WEIGHTS).items())
+    # The best first; among equals the newest, as by date.
+    return sorted(hits, key=lambda hit: (-scores.get((hit.kind, hit.pk), float("-inf")), *_newest_key(hit)))
+
+
+def _newest_key(hit):
+    return (-hit.published_at.timestamp(), hit.kind != ARTICLE, -hit.pk)
 
 
 def search(query, order=BY_DATE):
-    """Ids of the live pages whose index entry holds every word of the query, in the order asked for."""
+    """The live articles and visible dispatches whose index entry holds every word of the query, as hits in
+    the order asked for."""
     stems = query_terms(query)
     if not stems:
         return Results([])
-    newest = matching(Page.objects.live(), stems).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
-    ids = list(newest[: MAX_RESULTS + 1])
-    results = Results(ids[:MAX_RESULTS], truncated=len(ids) > MAX_RESULTS)
-    if order == BY_RELEVANCE and len(results.ids) > 1:
-        results.ids = _by_relevance(results.ids, stems)
+    pages = matching(Page.objects.live(), stems).order_by(*NEWEST_FIRST)
+    dispatches = matching_dispatches(visible_dispatches(), stems).order_by("-first_published_at", "-pk")
+    hits = [
+        Hit(kind, pk, published_at or NO_DATE)
+        for kind, queryset in ((ARTICLE, pages), (DISPATCH, dispatches))
+        for pk, published_at in queryset.values_list("pk", "first_published_at")[: MAX_RESULTS + 1]
+    ]
+    hits.sort(key=_newest_key)
+    results = Results(hits[:MAX_RESULTS], truncated=len(hits) > MAX_RESULTS)
+    if order == BY_RELEVANCE and len(results.hits) > 1:
+        results.hits = _by_relevance(results.hits, stems)
     return results
 
 
@@ -126,6 +188,29 @@ def visible_in_order(ids):
     return [articles[pk] for pk in ids if pk in articles]
 
 
+def visible_dispatches_in_order(ids):
+    """The fil info's entries of the visible dispatches among IDS, in the order of IDS."""
+    ids = list(ids)
+    entries = {
+        entry.dispatch_id: entry
+        for entry in FeedEntry.objects.filter(kind=FeedEntry.DISPATCH, dispatch__in=visible_dispatches().filter(pk__in=ids))
+    }
+    return [entries[pk] for pk in ids if pk in entries]
+
+
+def visible_items(hits):
+    """What HITS show, in order: articles as cards, dispatches as the fil info's entries (`is_dispatch`)."""
+    articles = {article.pk: article for article in visible_in_order(hit.pk for hit in hits if hit.kind == ARTICLE)}
+    entries = {entry.dispatch_id: entry for entry in visible_dispatches_in_order(hit.pk for hit in hits if hit.kind == DISPATCH)}
+    shown = ((articles if hit.kind == ARTICLE else entries).get(hit.pk) for hit in hits)
+    return [item for item in shown if item is not None]
+
+
 def search_articles(query, order=BY_DATE):
-    """The visible articles a search finds, in order (the view pages through the ids instead)."""
+    """The visible articles a search finds, in order (the view pages through the hits instead)."""
     return visible_in_order(search(query, order).ids)
+
+
+def search_items(query, order=BY_DATE):
+    """The visible articles and dispatches a search finds, in order."""
+    return visible_items(search(query, order).hits)

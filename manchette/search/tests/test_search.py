@@ -103,7 +103,7 @@ def test_view_filters_through_visible_articles_even_if_the_index_is_stale(client
     response = client.get("/recherche/", {"q": "fuite"})
     assert response.status_code == 200
     assert "Fuite improbable" not in response.content.decode()
-    assert "Aucun article ne correspond à votre recherche." in response.content.decode()
+    assert "Aucun article ni aucune dépêche ne correspond à votre recherche." in response.content.decode()
 
 
 def test_date_order_is_newest_first_and_relevance_prefers_the_title(published):
@@ -167,7 +167,7 @@ def test_only_the_most_recent_matches_are_kept_and_ranked(client, published, mon
     assert "Carnaval de Binche" not in found("carnaval", BY_RELEVANCE)
     page = soup(client.get("/recherche/", {"q": "carnaval"}))
     assert page.select_one('[role="status"]').text == "Plus de 3 résultats"
-    assert "Seuls les 3 articles les plus récents sont proposés" in page.select_one(".notice").text
+    assert "Seuls les 3 résultats les plus récents sont proposés" in page.select_one(".notice").text
     assert len(page.select(".card")) == 3
 
 
