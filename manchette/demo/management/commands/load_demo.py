@@ -83,9 +83,10 @@ class Command(BaseCommand):
             )
         for image in tqdm(images.values(), desc="Déclinaisons d’images", unit=" images", disable=quiet):
             image.get_renditions(*HERO_RENDITIONS, *CARD_RENDITIONS)
+        self.fil_info(articles_added=True)
+        # After the fil info: the search index holds the dispatches too (saved without publishing signals).
         if "reindex_articles" in get_commands():
             call_command("reindex_articles", verbosity=0)
-        self.fil_info(articles_added=True)
         self.comments()
         demo_newsletters.load()
         demo_newsletters.archive()
