@@ -605,7 +605,8 @@ def wire_bodies():
         yield f"urgency={value!r}", json.dumps({**WIRE, "urgency": value}).encode()
     for value in ("", "x" * 10_000, 1, None, "urn:\x00"):
         yield f"uri={value!r}", json.dumps({**WIRE, "uri": value}).encode()
-    for value in ("", 2**63, "x" * 100, None):
+    # A null version is no version (ninjs makes it optional): the item is ordered by its dates.
+    for value in ("", 2**63, "x" * 100):
         yield f"version={value!r}", json.dumps({**WIRE, "version": value}).encode()
     yield "a batch whose first item is bad", json.dumps([{**WIRE, "versionCreated": "9999-01-01T00:00:00Z"}, WIRE]).encode()
 
