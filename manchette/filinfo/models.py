@@ -10,12 +10,12 @@ the Server-Sent Events ids that open pages resume from (manchette/live).
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 
 from manchette.news.admin_forms import GuardedModelForm
+from manchette.news.slugs import fold_slug
 
 TITLE_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 1200
@@ -61,7 +61,7 @@ class Dispatch(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, mod
 
     @property
     def slug(self):
-        return slugify(self.title)[:80] or "depeche"
+        return fold_slug(self.title, 80) or "depeche"
 
 
 class FeedEntry(models.Model):

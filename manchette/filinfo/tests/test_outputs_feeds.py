@@ -62,3 +62,9 @@ def test_the_feeds_cost_the_same_queries_whatever_their_length(client, published
         published_article(title=f"Encore un article {number}", authors=[AuthorFactory()])
     with django_assert_max_num_queries(4):
         assert client.get("/fil-info/atom/").status_code == 200
+
+
+def test_a_dispatch_address_is_folded_to_ascii_the_french_way():
+    from manchette.filinfo.models import Dispatch
+
+    assert Dispatch(title="L’œuvre du Sœur-Cœur : été à Liège").slug == "l-oeuvre-du-soeur-coeur-ete-a-liege"
