@@ -1,4 +1,5 @@
-"""The front page and the phone menu in Chromium, at 375 and 1280 px; screenshots for the README in docs/screenshots/."""
+"""The front page and the phone menu in Chromium, at 375 and 1280 px; screenshots in tests/artifacts/ (those of the
+README, in docs/screenshots/, are taken from a demo once its lazy images are in)."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "tests" / "artifacts"
 
 # Top-level sections as the server's newsroom has them, and a few views so « Les plus lus » is filled: counted as
 # the edge's flush would, and the block's cached copy dropped.
@@ -54,8 +55,8 @@ def sections(server_shell):
 
 
 def save(page, name):
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=DOCS / f"{name}.png", full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"front-test-{name}.png", full_page=True)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -71,7 +72,7 @@ def test_every_section_is_reachable_from_the_phone_menu(browser, live_server_url
         assert menu.locator("a").first.is_hidden()
         menu.locator("summary").click()
         if javascript:
-            page.screenshot(path=DOCS / "menu-375.png")
+            page.screenshot(path=ARTIFACTS / "front-test-menu-375.png")
         links = menu.locator("a")
         hrefs = [links.nth(n).get_attribute("href") for n in range(links.count())]
         assert set(sections) <= set(hrefs) and "/" in hrefs and "/fil-info/" in hrefs
