@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 
 import nh3
-from django.conf import settings
 
 from manchette.filinfo.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
 
@@ -71,8 +70,6 @@ SERIES_2_3_ONLY = {
     "objects", "infosources", "trustindicators",
 }
 SERIES_1_PREFIXES = ("body_", "description_", "headline_")
-
-SCHEMA_3_0 = "http://www.iptc.org/std/ninjs/ninjs-schema_3.0.json#"
 
 # The top-level properties of each series and their JSON types: the union of IPTC's schemas 1.0 to 1.6 (with
 # 1.x-dev's `advices`), 2.0 to 2.2 (with 2.x-dev's) and 3.0 to 3.1. Anything else is refused, as the schemas
@@ -539,37 +536,3 @@ def label(value):
 def short(value):
     value = _UNWANTED_CHARACTERS.sub("", str(value))
     return value if len(value) <= 40 else value[:39] + "…"
-
-
-# Writing, for partners
-
-
-def to_ninjs(entry):
-    """A fil info entry (filinfo.FeedEntry) as a ninjs 3.0 item."""
-    url = entry.url if entry.url.startswith(("http://", "https://")) else settings.SITE_URL + entry.url
-    item = {
-        "standard": {"name": "ninjs", "version": "3.0", "schema": SCHEMA_3_0},
-        # Stable whatever the title (the page's address changes with it), and unique on this site.
-        "uri": f"{settings.SITE_URL}/fil-info/ninjs.json#{entry.key}",
-        "type": "text",
-        # Each correction is published later than the previous one: its time orders the versions.
-        "version": str(round(entry.updated_at.timestamp() * 1000)),
-        "firstCreated": iso(entry.published_at),
-        "versionCreated": iso(entry.updated_at),
-        "pubStatus": "usable",
-        "urgency": IMPORTANT_URGENCY if entry.important else 5,
-        "language": "fr-BE",
-        "headlines": [{"role": "main", "value": entry.title}],
-        "renditions": [{"name": "web", "href": url, "contentType": "text/html"}],
-    }
-    if entry.text:
-        item["bodies"] = [{"role": "main", "contentType": "text/plain", "value": entry.text}]
-    if entry.source:
-        item["infoSources"] = [{"name": entry.source}]
-    if entry.section:
-        item["subjects"] = [{"name": entry.section, "rel": "section"}]
-    return item
-
-
-def iso(moment):
-    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
