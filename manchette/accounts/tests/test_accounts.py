@@ -303,7 +303,7 @@ def test_account_pages_are_french_in_the_sites_design(client, url, home):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr-BE">' in html
     assert 'class="masthead"' in html and "accounts/accounts" in html
     assert '<meta name="robots" content="noindex">' in html
     for english in ("Sign In", "Sign Up", "Password", "Email Addresses", "Forgot", "Change Password", "Two-Factor"):
