@@ -23,11 +23,12 @@ from django.conf import settings
 
 from manchette.testing import servers
 from manchette.testing.pytest_plugin import server_fixture
+from manchette.testing.reference import reference_dir
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 # Reference material shared beside the checkout (the W3C feed validator, IPTC's ninjs schemas).
-REFERENCE = REPO.parent / "shared" / "reference"
+REFERENCE = reference_dir()
 NODE_MODULES = REPO / "node_modules"
 
 # Loads the demo newspaper without collecting static files again (the session's STATIC_ROOT has them).

@@ -1,17 +1,17 @@
 """/fil-info/ninjs.json: who wrote each item, where it comes from, its whole text; valid against IPTC's schema."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from manchette.filinfo.ninjs import body_text
 from manchette.news.tests.factories import AuthorFactory
+from manchette.testing.reference import reference_dir
 
 from .factories import publish_dispatch
 
-SCHEMAS = Path(__file__).resolve().parents[4] / "shared" / "reference" / "ninjs" / "schemas"
+SCHEMAS = reference_dir() / "ninjs" / "schemas"
 
 
 def items(client):

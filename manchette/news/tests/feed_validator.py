@@ -5,11 +5,12 @@ it is skipped where the validator or its html5lib is missing. The whole-site run
 """
 
 import sys
-from pathlib import Path
 
 import pytest
 
-VALIDATOR = Path(__file__).resolve().parents[4] / "shared" / "reference" / "feedvalidator"
+from manchette.testing.reference import reference_dir
+
+VALIDATOR = reference_dir() / "feedvalidator"
 
 
 def problems(content, url):

@@ -3,18 +3,18 @@
 is refused naming what a dispatch lacks, every should_fail item is refused."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from manchette.filinfo.models import Dispatch
+from manchette.testing.reference import reference_dir
 from manchette.wires.management.commands.ingest import read
 from manchette.wires.models import WireItem
 from manchette.wires.ninjs import NinjsError, parse
 
 NNBSP = "\u202f"
-SUITE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "ninjs" / "test_suite"
+SUITE = reference_dir() / "ninjs" / "test_suite"
 SHOULD_PASS = sorted(SUITE.glob("*/should_pass/*.json"))
 SHOULD_FAIL = sorted(SUITE.glob("*/should_fail/*.json"))
 # The only should_pass items with both a headline and a text (all of 1.0, with associations).
