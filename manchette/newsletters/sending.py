@@ -161,9 +161,9 @@ def _still_wanted(edition, batch):
     active = set(Subscription.objects.filter(
         newsletter_id=edition.newsletter_id, active=True, subscriber_id__in=[row[3] for row in batch],
     ).values_list("subscriber_id", flat=True))
-    suppressed = set(Suppression.objects.filter(
-        email_hash__in=[email_hash(row[1]) for row in batch]).values_list("email_hash", flat=True))
-    return {row[0] for row in batch if row[3] in active and email_hash(row[1]) not in suppressed}
+    hashes = {row[0]: email_hash(row[1]) for row in batch}
+    suppressed = set(Suppression.objects.filter(email_hash__in=hashes.values()).values_list("email_hash", flat=True))
+    return {row[0] for row in batch if row[3] in active and hashes[row[0]] not in suppressed}
 
 
 # --- The SMTP connection ----------------------------------------------------------------------------------------
