@@ -36,13 +36,16 @@ function init(args)
          table.insert(sequence, static and 0 or tonumber(reader))
       end
    end
+   -- Readers come with a browser's User-Agent, as the server's view counter (« Les plus lus ») expects them.
+   local agent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+   wrk.headers["User-Agent"] = agent
    -- Every (page, reader) request formatted once; the sequence then only picks them.
    local formatted = {}
    for page, path in ipairs(pages) do
       formatted[page] = {[0] = wrk.format("GET", path)}
       if not static then
          for reader, cookie in ipairs(cookies) do
-            formatted[page][reader] = wrk.format("GET", path, {Host = wrk.headers["Host"], Cookie = cookie})
+            formatted[page][reader] = wrk.format("GET", path, {Host = wrk.headers["Host"], Cookie = cookie, ["User-Agent"] = agent})
          end
       end
    end
