@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "manchette.accounts",
     "manchette.comments",
     "manchette.newsletters",
+    "manchette.operations",
     "manchette.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",

@@ -23,6 +23,7 @@ STANDS_ON = {
     "accounts": INFRASTRUCTURE,
     "comments": INFRASTRUCTURE | {"news", "accounts"},
     "newsletters": INFRASTRUCTURE | {"news", "accounts"},
+    "operations": INFRASTRUCTURE | {"news"},
 }
 # The demo newspaper fills every app, and nothing imports it.
 EVERYTHING = {"demo"}
