@@ -35,6 +35,8 @@ class Bus:
         self._listener = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        # Whether the listener is subscribed now: the readiness check (operations/health.py) reads it.
+        self.connected = False
 
     def publish(self, payload=""):
         try:
@@ -82,6 +84,7 @@ class Bus:
             except Exception:
                 # The thread must outlive any surprise, or this machine would stop hearing of changes.
                 logger.exception("Listener of %s failed, restarting", self.channel)
+            self.connected = False
             reconnecting = True
             self._stopped.wait(RETRY_SECONDS)
 
@@ -90,7 +93,13 @@ class Bus:
         if node_id != self.local.node_id:
             self.local.apply(payload)
 
+    @property
+    def listening(self):
+        """Whether this process started the listener and it still runs."""
+        return self._listener is not None and self._listener.is_alive()
+
     def _subscribed(self, reconnecting):
+        self.connected = True
         if reconnecting:
             # Whatever was published while this process was not listening is lost: start afresh.
             self.local.apply_all()
