@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "manchette.live",
     "manchette.accounts",
     "manchette.comments",
+    "manchette.automoderation",
     "manchette.newsletters",
     "manchette.operations",
     "manchette.demo",

@@ -22,6 +22,7 @@ STANDS_ON = {
     "wires": INFRASTRUCTURE | {"news", "filinfo"},
     "accounts": INFRASTRUCTURE,
     "comments": INFRASTRUCTURE | {"news", "accounts"},
+    "automoderation": INFRASTRUCTURE | {"news", "accounts", "comments"},
     "newsletters": INFRASTRUCTURE | {"news", "accounts"},
     "operations": INFRASTRUCTURE | {"news"},
 }

@@ -46,6 +46,12 @@ class Comment(models.Model):
     rejection_reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
     # When the parent's author was told of this reply by e-mail (notify.py): once, at its first publication.
     notified_at = models.DateTimeField(_("réponse signalée le"), null=True, blank=True, editable=False)
+    # The moderation classifier's estimate that moderators would reject it (0 to 1), when one was trained.
+    score = models.FloatField(_("score de rejet"), null=True, blank=True)
+    # Its author was trusted when it was posted: its web addresses are shown as links (rel="nofollow ugc").
+    links_shown = models.BooleanField(_("liens actifs"), default=False)
+    # When its text was purged, RGPD retention (a rejected comment's text is not kept for ever).
+    purged_at = models.DateTimeField(_("texte effacé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commentaire")
@@ -113,3 +119,82 @@ def active_sanction(user, now=None):
     now = now or timezone.now()
     current = Sanction.objects.filter(user=user, lifted_at__isnull=True).filter(models.Q(until__isnull=True) | models.Q(until__gt=now))
     return current.order_by(models.F("until").desc(nulls_first=True)).first()
+
+
+class Flag(models.Model):
+    """Why an automatic check held or rejected a comment, as the queue shows it: the rule and what matched.
+
+    Made by the checks run before a comment is saved (screening.py); a comment edited is checked again and its
+    flags replaced. `matched` is the text that tripped the rule as the reader wrote it (« v1agra », « http://… »),
+    cut to its first 200 characters."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("Retenu pour modération")
+        REJECT = "reject", _("Refusé automatiquement")
+        NOTE = "note", _("Signalé au modérateur")
+
+    comment = models.ForeignKey(Comment, verbose_name=_("commentaire"), on_delete=models.CASCADE, related_name="flags")
+    rule = models.CharField(_("règle"), max_length=40)
+    label = models.CharField(_("libellé"), max_length=200)
+    matched = models.CharField(_("correspondance"), max_length=200, blank=True)
+    action = models.CharField(_("effet"), max_length=8, choices=Action.choices)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("marque automatique")
+        verbose_name_plural = _("marques automatiques")
+
+    def __str__(self):
+        return f"{self.label} : {self.matched}" if self.matched else self.label
+
+
+class Decision(models.Model):
+    """One moderation decision, kept after the comment's text is purged (RGPD) or the comment is gone: who (a
+    moderator, or None for an automatic check), when, on what, what, why, and the rule or score involved."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Publié")
+        REJECT = "reject", _("Refusé")
+        HOLD = "hold", _("Retenu")
+        FEATURE = "feature", _("Mis en avant")
+        UNFEATURE = "unfeature", _("Retiré de la mise en avant")
+        SANCTION = "sanction", _("Sanction")
+        LIFT = "lift", _("Sanction levée")
+        WARN = "warn", _("Avertissement")
+        TRUST = "trust", _("Confiance modifiée")
+        REVIEW = "review", _("Réexamen")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("commentaire"), null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    # The comment's number, kept when the comment itself is deleted.
+    comment_number = models.BigIntegerField(_("n° du commentaire"), null=True, blank=True)
+    article = models.ForeignKey(
+        "news.Article", verbose_name=_("article"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="moderation_decisions",
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("modérateur"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="decisions_taken",
+    )
+    action = models.CharField(_("décision"), max_length=16, choices=Action.choices)
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    rule = models.CharField(_("règle"), max_length=40, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    automated = models.BooleanField(_("automatique"), default=False)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("décision de modération")
+        verbose_name_plural = _("décisions de modération")
+        indexes = [
+            models.Index(fields=["moderator", "created_at"], name="decision_moderator"),
+            models.Index(fields=["author", "created_at"], name="decision_author"),
+            models.Index(fields=["created_at"], name="decision_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.comment_number or ''}"

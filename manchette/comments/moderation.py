@@ -27,8 +27,8 @@ from django_tasks import task
 
 from manchette.news.visibility import is_visible
 
-from . import events
-from .models import Comment, Report, Sanction, Status
+from . import audit, events
+from .models import Comment, Decision, Report, Sanction, Status
 from .thread import display_name
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ def approve(comments, by, seen=None):
             comment.status, comment.moderated_by, comment.moderated_at = Status.APPROVED, by, now
             comment.published_at, comment.rejection_reason = comment.published_at or now, ""
             events.comment_changed(comment)
+        audit.record_many(Decision.Action.APPROVE, to_publish, moderator=by, now=now)
         _decided(outcome, to_publish, now)
     return outcome
 
@@ -157,6 +158,7 @@ def reject(comments, by, reason, seen=None, notify=True):
             if notify and comment.author_id:
                 pk = comment.pk
                 transaction.on_commit(lambda pk=pk: send_rejection_notice.enqueue(pk))
+        audit.record_many(Decision.Action.REJECT, to_reject, moderator=by, reason=reason, now=now)
         _decided(outcome, to_reject, now)
     return outcome
 
@@ -180,6 +182,7 @@ def feature(comment, by, on=True):
             Comment.objects.filter(pk=comment.pk).update(featured=on, moderated_by=by, moderated_at=timezone.now())
             comment.featured = on
             events.comment_changed(comment)
+            audit.record(Decision.Action.FEATURE if on else Decision.Action.UNFEATURE, comment=comment, moderator=by)
             outcome.changed.append(comment)
     return outcome
 
@@ -198,6 +201,7 @@ def sanction(user, by, until, reason, reject_pending=False):
         raise ValidationError(_t("Vous ne pouvez pas vous sanctionner vous-même."))
     with transaction.atomic():
         made = Sanction.objects.create(user=user, until=until, reason=reason, created_by=by)
+        audit.record(Decision.Action.SANCTION, author=user, moderator=by, reason=reason)
         made.rejected = None
         if reject_pending:
             made.rejected = reject(Comment.objects.filter(author=user, status=Status.PENDING), by, reason, notify=False)
@@ -213,6 +217,7 @@ def lift(sanction, by):
             return False
         locked.lifted_at = sanction.lifted_at = timezone.now()
         locked.save(update_fields=["lifted_at"])
+        audit.record(Decision.Action.LIFT, author=locked.user_id, moderator=by, reason=locked.reason)
     logger.info("Sanction %s levée par %s", sanction.pk, getattr(by, "pk", None))
     return True
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from manchette.news.models import Discussion
 
-from . import discussion, events
-from .models import Comment, Report, Status
+from . import audit, discussion, events, screening
+from .models import Comment, Decision, Flag, Report, Status
 
 EDIT_SECONDS = 300
 # The same text posted again by the same reader under the same comment within this time is the same post
@@ -65,12 +65,41 @@ def parent_for(article, parent_id):
     return parent
 
 
+def status_for(mode, verdict):
+    """Where a comment goes, from its article's MODE and what the checks found (screening.py)."""
+    if verdict.rejected:
+        return Status.REJECTED
+    if verdict.held:
+        return Status.PENDING
+    if mode == Discussion.OPEN and not verdict.premoderated:
+        return Status.APPROVED
+    if mode == Discussion.PREMODERATED and verdict.trusted and not verdict.premoderated:
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def _screened(comment, verdict, now):
+    """COMMENT's flags made again from VERDICT, and the automatic decision recorded when the checks held or
+    rejected it (in the caller's transaction)."""
+    comment.flags.all().delete()
+    Flag.objects.bulk_create(
+        Flag(comment=comment, rule=f.rule, label=f.label[:200], matched=f.matched, action=f.action, created_at=now)
+        for f in verdict.flags
+    )
+    decisive = verdict.first(screening.REJECT) if comment.status == Status.REJECTED else verdict.first(screening.HOLD)
+    if decisive is not None:
+        action = Decision.Action.REJECT if comment.status == Status.REJECTED else Decision.Action.HOLD
+        audit.record(action, comment=comment, reason=decisive.label, rule=decisive.rule, automated=True, now=now)
+
+
 def post(user, article, text, parent=None, mode=None):
-    """A new comment (already cleaned TEXT), approved or waiting as the article's mode says; or the same
-    comment again when this reader just posted this text there (the form was sent twice). MODE is what
-    `may_post` returned, when the caller has just asked it."""
+    """A new comment (already cleaned TEXT), approved, waiting or refused as the article's mode and the checks
+    say; or the same comment again when this reader just posted this text there (the form was sent twice). MODE
+    is what `may_post` returned, when the caller has just asked it. The comment carries `.flags_found`, the
+    checks' findings (a refused comment's reasons for its author)."""
     if mode is None:
         mode = may_post(user, article)
+    verdict = screening.screen(screening.Submission(user=user, article=article, text=text, parent=parent))
     with transaction.atomic():
         # One post at a time per reader: two copies of a form sent together find each other.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -80,15 +109,20 @@ def post(user, article, text, parent=None, mode=None):
         ).exclude(status=Status.DELETED).first()
         if replayed is not None:
             replayed.replayed = True
+            replayed.flags_found = list(replayed.flags.all())
             return replayed
         now = timezone.now()
-        approved = mode == Discussion.OPEN
+        status = status_for(mode, verdict)
+        rejected = verdict.first(screening.REJECT)
         comment = Comment.objects.create(
-            article=article, parent=parent, author=user, text=text, created_at=now,
-            status=Status.APPROVED if approved else Status.PENDING, published_at=now if approved else None,
+            article=article, parent=parent, author=user, text=text, created_at=now, status=status,
+            published_at=now if status == Status.APPROVED else None, score=verdict.score, links_shown=verdict.trusted,
+            moderated_at=now if rejected else None, rejection_reason=rejected.label[:300] if rejected else "",
         )
+        _screened(comment, verdict, now)
         events.comment_changed(comment, fresh=True)
     comment.replayed = False
+    comment.flags_found = verdict.flags
     return comment
 
 
@@ -111,19 +145,33 @@ def editable(comment, now=None):
 
 
 def edit(user, comment, text, mode=None):
-    """MODE: what `may_post` returned, when the caller has just asked it."""
+    """MODE: what `may_post` returned, when the caller has just asked it. The text is checked again, as a new
+    comment's: an edit cannot slip past the checks what a post could not."""
     if not editable(comment):
         raise Refused(_("Un commentaire ne se modifie que dans les cinq minutes qui suivent son envoi."), 403)
     if mode is None:
         mode = may_post(user, comment.article)
+    verdict = screening.screen(screening.Submission(
+        user=user, article=comment.article, text=text, parent=comment.parent, comment=comment,
+    ))
     with transaction.atomic():
+        now = timezone.now()
         comment.text = text
-        comment.edited_at = timezone.now()
-        if mode == Discussion.PREMODERATED and comment.status == Status.APPROVED:
+        comment.edited_at = now
+        comment.score = verdict.score
+        comment.links_shown = verdict.trusted
+        wanted = status_for(mode, verdict)
+        if wanted == Status.REJECTED:
+            comment.status = Status.REJECTED
+            comment.rejection_reason = verdict.first(screening.REJECT).label[:300]
+            comment.moderated_at = now
+        elif wanted == Status.PENDING and comment.status == Status.APPROVED:
             # The moderators approved another text: this one waits for them (its first publication date stays).
             comment.status = Status.PENDING
-        comment.save(update_fields=["text", "edited_at", "status"])
+        comment.save(update_fields=["text", "edited_at", "status", "score", "links_shown", "rejection_reason", "moderated_at"])
+        _screened(comment, verdict, now)
         events.comment_changed(comment)
+    comment.flags_found = verdict.flags
     return comment
 
 

@@ -206,6 +206,12 @@ def _form_errors(request, form, template, context):
 
 
 def _posted(request, comment, article, created=True):
+    if comment.status == Status.REJECTED:
+        message = refused_message(comment)
+        if wants_json(request):
+            return JsonResponse({"id": comment.pk, "parent": comment.parent_id, "statut": comment.status, "html": "",
+                                 "message": message}, status=200)
+        return render(request, "comments/done.html", {"article": article, "message": message, "back": anchor(article)})
     if wants_json(request):
         if comment.status == Status.PENDING:
             html = thread.render_own([comment], article)
@@ -219,6 +225,12 @@ def _posted(request, comment, article, created=True):
     if comment.status == Status.PENDING:
         return render(request, "comments/done.html", {"article": article, "message": pending_message(), "back": anchor(article)})
     return HttpResponseRedirect(anchor(article, comment))
+
+
+def refused_message(comment):
+    """What the author of a comment the checks refused is told at once: which rule, in the site's words."""
+    return _("Votre commentaire n’a pas été publié : %(reason)s. Il enfreint notre charte de participation ; "
+             "vous pouvez le reformuler.") % {"reason": comment.rejection_reason or _("contraire à notre charte")}
 
 
 def pending_message():

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AutoModerationConfig(AppConfig):
+    name = "manchette.automoderation"
+    label = "automoderation"
+    verbose_name = _("Modération automatique")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from manchette.comments import screening
+
+        from . import classifier, rules, trust
+
+        # Trust first: the rules read it (a trusted reader's links are not held), then the words, then the score.
+        for check in (trust.check, rules.check, classifier.check):
+            screening.register(check)
