@@ -2,7 +2,14 @@
 read by the moderators' pages per moderator and per author. It names the comment by number, never copies its
 text, so it outlives the retention purge of rejected comments' text."""
 
+from django.db import transaction
+from django.dispatch import Signal
+
 from .models import Decision
+
+# Sent once the decisions' transaction commits, with `decisions`: the Decision rows just recorded. Other apps
+# act on them (manchette/dsa sends a removed comment's author the statement of reasons) without comments naming them.
+decided = Signal()
 
 
 def record(action, *, comment=None, author=None, moderator=None, reason="", rule="", score=None, automated=False, now=None):
@@ -24,4 +31,6 @@ def record_many(action, comments, *, author=None, moderator=None, reason="", rul
         )
         for comment in comments
     ]
-    return Decision.objects.bulk_create(rows)
+    made = Decision.objects.bulk_create(rows)
+    transaction.on_commit(lambda: decided.send(sender=Decision, decisions=made))
+    return made
