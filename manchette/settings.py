@@ -396,6 +396,9 @@ if os.environ.get("CLOUDFLARE_ZONEID"):
         "BEARER_TOKEN": os.environ.get("CLOUDFLARE_BEARER_TOKEN", ""),
         "ZONEID": os.environ["CLOUDFLARE_ZONEID"],
     }
+# Varnish servers running deploy/varnish/manchette.vcl, purged by key the moment keys are invalidated
+# (edge/varnish.py): their addresses as the servers and workers reach them, separated by commas.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 
 # Seconds a CDN may keep an anonymous page; purges make it fresh before that.
 # Page views counted by the server itself (edge/views_counter.py, « Les plus lus »): flushed to the database every
@@ -501,3 +504,14 @@ DKIM_PRIVATE_KEY_FILE = os.environ.get("DKIM_PRIVATE_KEY_FILE", "")
 DKIM_SELECTOR = os.environ.get("DKIM_SELECTOR", "manchette")
 DKIM_DOMAIN = os.environ.get("DKIM_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2])
 EMAIL_BACKEND = "manchette.newsletters.dkim.EmailBackend"
+
+# Operations (docs/operations.md). Readiness (/sante/pret/, operations/health.py): each check's answer awaited at
+# most this long; the worker counts as gone when no task started for this long (its tick is every minute).
+HEALTH_CHECK_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_CHECK_TIMEOUT_SECONDS", "1"))
+HEALTH_WORKER_STALE_SECONDS = int(os.environ.get("HEALTH_WORKER_STALE_SECONDS", "180"))
+# A probe that asks a server directly by http is answered, not redirected to https.
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+# Error reports to Sentry or a compatible service, personal data taken out (operations/sentry.py); none without a DSN.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+SENTRY_RELEASE = os.environ.get("SENTRY_RELEASE", "")
