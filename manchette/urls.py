@@ -14,6 +14,7 @@ from manchette.edge import urls as edge_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
 from manchette.newsletters import urls as newsletters_urls
+from manchette.operations import urls as operations_urls
 from manchette.search import urls as search_urls
 from manchette.wires import urls as wires_urls
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", media),
     path("", include(edge_urls)),
+    path("", include(operations_urls)),
     path("", include(news_urls)),
     # After news' own sitemap-news.xml, which this pattern would take.
     path("sitemap.xml", sitemaps.index, name="sitemap"),
