@@ -85,6 +85,14 @@ def redis_server(tmp_path):
     server.stop()
 
 
+@server_fixture
+def postgres_server(tmp_path):
+    """A PostgreSQL of the test's own (PostgresServer: it can be stopped and started again), its cluster removed after."""
+    server = servers.PostgresServer(tmp_path).start()
+    yield server
+    server.remove()
+
+
 class ServerPool:
     """pool(workers=1, **env): a `manchette serve` on this test's database (serving_env(**env)), once it serves.
     stop_all() stops every server the pool started."""

@@ -1,4 +1,4 @@
-"""Processes started for real by tests and benches: `manchette serve`, Redis, or any command.
+"""Processes started for real by tests and benches: `manchette serve`, Redis, PostgreSQL, or any command.
 
 Each runs in a process group of its own, its output appended to a log file; every wait for one has a timeout
 and fails early if it stops; stop() ends the whole group (uvicorn's workers are children of its main process),
@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -178,3 +179,61 @@ class RedisServer(Server):
     def wait(self):
         wait_for_port(self.port, self.process, self.log)
         return self
+
+
+class PostgresServer(Server):
+    """A PostgreSQL cluster of its own (initdb, trust on 127.0.0.1, no fsync) on a free port, never the machine's.
+
+    PostgreSQL refuses to run as root: when the tests do, the cluster belongs to the `postgres` user, in a folder
+    of its own outside the test's (pytest's are private to root). stop() is a fast shutdown (SIGINT), which
+    disconnects the clients instead of waiting for them, as a crash or a restart would; remove() deletes the cluster."""
+
+    def __init__(self, log_dir):
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda path: int(path.parts[-3]))
+        assert found, "PostgreSQL is needed (apt-get install postgresql)"
+        self.bin = found[-1].parent
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        self.log_path = Path(log_dir) / f"postgres-{self.port}.log"
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.folder = Path(tempfile.mkdtemp(prefix="manchette-pg-"))
+        if self.user:
+            shutil.chown(self.folder, self.user)
+        subprocess.run(
+            [*self._as_owner(), self.bin / "initdb", "-D", self.folder / "data", "-U", "postgres", "--auth=trust",
+             "--no-sync", "-E", "UTF8", "--locale=C"],
+            check=True, capture_output=True, timeout=START_TIMEOUT,
+        )
+
+    def _as_owner(self):
+        return ["setpriv", f"--reuid={self.user}", f"--regid={self.user}", "--init-groups"] if self.user else []
+
+    def command(self):
+        return [*self._as_owner(), self.bin / "postgres", "-D", self.folder / "data", "-p", str(self.port),
+                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off",
+                "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+
+    def accepts(self):
+        import psycopg
+
+        try:
+            psycopg.connect(self.url, connect_timeout=1).close()
+            return True
+        except psycopg.OperationalError:  # not listening yet, or « the database system is starting up »
+            return False
+
+    def wait(self):
+        wait_until(self.accepts, self.process, self.log, START_TIMEOUT, f"PostgreSQL accepts connections on {self.port}")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=STOP_TIMEOUT)
+            stop(self.process)
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
