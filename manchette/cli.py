@@ -223,8 +223,9 @@ def worker(argv):
     call_command("migrate", interactive=False, verbosity=0)
     # Anything that fell due while no worker ran is published now, then the queue takes over.
     call_command("publish_scheduled", verbosity=0)
-    # Newsletters that fell due, and sends a stopped worker left half-way (newsletters/tasks.py).
-    call_command("newsletters_wake", verbosity=0)
+    # What each app resumes when a worker starts (a newsletter send left half-way), what fell due while no worker
+    # ran, then a tick every minute (manchette/periodic).
+    call_command("periodic_wake", verbosity=0)
     call_command("db_worker", *argv)
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "manchette.wires",
     "manchette.search",
     "manchette.edge",
+    "manchette.periodic",
     "manchette.live",
     "manchette.accounts",
     "manchette.comments",

@@ -14,7 +14,7 @@ NNBSP = "\u202f"
 MANCHETTE = Path(sys.executable).with_name("manchette")
 COMMANDS = [
     "demo", "serve", "worker", "ingest", "load_demo", "generate_articles", "reindex_articles", "read_bounces",
-    "newsletters_wake", "setup_newsroom", "migrate", "createsuperuser", "publish_scheduled",
+    "periodic_wake", "setup_newsroom", "migrate", "createsuperuser", "publish_scheduled",
 ]
 
 

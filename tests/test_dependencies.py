@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "manchette"
-INFRASTRUCTURE = {"edge", "live"}
+INFRASTRUCTURE = {"edge", "live", "periodic"}
 STANDS_ON = {
     "edge": set(),
+    "periodic": set(),
     "live": {"edge"},
     "news": INFRASTRUCTURE,
     "search": INFRASTRUCTURE | {"news", "filinfo"},

@@ -13,8 +13,9 @@ class NewslettersConfig(AppConfig):
         from manchette.accounts import data, panels, signals
         from manchette.edge import fragments, queries, readers
         from manchette.news import slots
+        from manchette.periodic import jobs
 
-        from . import account, subscribing, views
+        from . import account, subscribing, tasks, views
         from .models import Edition, Newsletter
 
         # The signup block beside every article: one cached block, the same on every article page, which stays
@@ -30,3 +31,5 @@ class NewslettersConfig(AppConfig):
         signals.account_deleting.connect(account.account_deleting, dispatch_uid="newsletters-account-deleting")
         data.register("newsletters", account.export)
         panels.register("newsletters/account_panel.html")
+        jobs.every(60, "newsletters")(tasks.run_periodic)
+        jobs.at_start(tasks.take_over_sends)

@@ -243,10 +243,3 @@ class SendWorker(models.Model):
     host = models.CharField(max_length=255)
     pid = models.PositiveIntegerField()
     seen_at = models.DateTimeField(default=timezone.now)
-
-
-class Clock(models.Model):
-    """When a periodic job last ran, so that several workers run it once (tasks.py)."""
-
-    name = models.CharField(primary_key=True, max_length=50)
-    ran_at = models.DateTimeField()

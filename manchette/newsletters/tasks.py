@@ -3,25 +3,22 @@
 - send_edition: one worker sends an edition for a while (sending.py), then hands over to a new task of its own,
   so that other work (scheduled publishing, e-mails to readers) is never held up for long by a big edition;
   start_senders() starts NEWSLETTER_PARALLEL_SENDS of them, one per worker that is free.
-- tick: every minute, once for all workers (Clock): starts the editions that fell due (schedule.py), restarts
-  the sends whose tasks died with their worker, warns the editors of a send that stalls, reads the bounce mailbox,
-  forgets the signups never confirmed and, once an hour, the results of tasks finished a week ago.
-  wake() runs it when a worker starts, so nothing due waits for the first minute.
+- run_periodic: every minute, once for all workers (manchette/periodic): starts the editions that fell due
+  (schedule.py), restarts the sends whose tasks died with their worker, warns the editors of a send that stalls,
+  reads the bounce mailbox, forgets the signups never confirmed.
+- take_over_sends: when a worker starts, the sends a stopped worker left half-way.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from .models import Clock, Edition, EditionStatus
+from .models import Edition, EditionStatus
 
 log = logging.getLogger(__name__)
-
-TICK_SECONDS = 60
 
 
 @task()
@@ -56,13 +53,6 @@ def _waiting(a_task, args=None):
     return waiting
 
 
-def _claim_clock(name, seconds):
-    """True for one caller per SECONDS, whichever worker asks."""
-    now = timezone.now()
-    Clock.objects.get_or_create(name=name, defaults={"ran_at": now - timedelta(days=1)})
-    return bool(Clock.objects.filter(name=name, ran_at__lte=now - timedelta(seconds=seconds)).update(ran_at=now))
-
-
 def resume_sends():
     """Sends with no task left to carry them (their worker was killed) get new ones; a send that made no
     progress for NEWSLETTER_STALL_MINUTES is reported to the editors once."""
@@ -85,7 +75,7 @@ def run_periodic():
     from . import schedule
 
     # Each step on its own: a mailbox that cannot be read must not stop the schedule, nor the schedule the sends.
-    for step in (schedule.run_due, resume_sends, _read_bounces, forget_unconfirmed, forget_old_tasks):
+    for step in (schedule.run_due, resume_sends, _read_bounces, forget_unconfirmed):
         try:
             step()
         except Exception:
@@ -103,41 +93,17 @@ def forget_unconfirmed():
                               created_at__lt=expired).delete()
 
 
-def forget_old_tasks():
-    """Once an hour, the results of background tasks finished a week ago (a tick a minute makes 1,440 a day)."""
-    if _claim_clock("prune-tasks", 3600):
-        from django.core.management import call_command
-
-        call_command("prune_db_task_results", min_age_days=7, verbosity=0)
-
-
 def _read_bounces():
     from . import bounces
 
     bounces.poll()
 
 
-@task()
-def tick():
-    if _claim_clock("tick", TICK_SECONDS - 5):
-        run_periodic()
-    plan_tick()
-
-
-def plan_tick():
-    """The next tick, unless one is already waiting."""
-    soon = timezone.now() + timedelta(seconds=TICK_SECONDS)
-    if not _waiting(tick).filter(Q(run_after__isnull=True) | Q(run_after__lte=soon + timedelta(seconds=5))).exists():
-        tick.using(run_after=soon).enqueue()
-
-
-def wake():
-    """When a worker starts: what fell due while none ran, the sends it must resume, then every minute."""
+def take_over_sends():
+    """When a worker starts: the sends it must resume (a stopped worker's claims put back, their tasks again)."""
     from . import sending
 
     for edition in Edition.objects.filter(status=EditionStatus.SENDING):
         sending.take_over(edition.pk)
         if not _waiting(send_edition, [edition.pk]).exists():
             start_senders(edition.pk)
-    run_periodic()
-    plan_tick()

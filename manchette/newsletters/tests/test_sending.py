@@ -276,14 +276,15 @@ def test_a_starting_worker_restarts_a_send_left_half_way_once_and_plans_one_tick
     from django_tasks_db.models import DBTaskResult
 
     from manchette.newsletters import tasks
+    from manchette.periodic import jobs
 
     subscribe("alice@example.org")
     sending.start(edition)  # its tasks would have been enqueued at commit; as if their worker had died with them
     waiting = DBTaskResult.objects.filter(status="READY")
     assert not waiting.filter(task_path=tasks.send_edition.module_path).exists()
 
-    tasks.wake()
-    tasks.wake()
+    jobs.wake()
+    jobs.wake()
 
     assert waiting.filter(task_path=tasks.send_edition.module_path).count() == settings.NEWSLETTER_PARALLEL_SENDS
-    assert waiting.filter(task_path=tasks.tick.module_path).count() == 1
+    assert waiting.filter(task_path=jobs.tick.module_path).count() == 1
