@@ -198,3 +198,22 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.comment_number or ''}"
+
+
+class DeskAssignment(models.Model):
+    """A moderator's desk: the comments on the articles of one section and of its subsections. A moderator with
+    desks finds theirs in the queue by default; with COMMENTS_DESKS_ENFORCED, they act on those alone (desks.py)."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("modérateur"), on_delete=models.CASCADE, related_name="desks",
+    )
+    section = models.ForeignKey("news.Section", verbose_name=_("rubrique"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("attribué le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("pupitre de modération")
+        verbose_name_plural = _("pupitres de modération")
+        constraints = [models.UniqueConstraint(fields=["moderator", "section"], name="one_desk_per_section")]
+
+    def __str__(self):
+        return f"{self.moderator} : {self.section}"
