@@ -10,9 +10,8 @@ needs none):
 - bus: the listeners that carry other machines' invalidations (edge/bus.py) run and are subscribed;
 - migrations: none left to apply. Once they are all applied the answer is kept for the life of the process:
   migrations are applied before servers start, never taken back under them;
-- worker: a `manchette worker` started a task within HEALTH_WORKER_STALE_SECONDS. django-tasks records when
-  each task starts, and the newsletters' tick (newsletters/tasks.py) is a task every minute, so an idle worker
-  is seen too. The last time found is kept until it is too old, so a healthy site queries this once a minute.
+- worker: a `manchette worker` started or ran the periodic tick within HEALTH_WORKER_STALE_SECONDS: the clock
+  named « tick » (periodic/jobs.py) moves when a worker starts and then every minute, whichever worker runs it.
 
 Checks run at once, in threads of their own, and the answer waits at most HEALTH_CHECK_TIMEOUT_SECONDS. A
 check still running from an earlier request (a database that hangs) is not started again: it stays timed out,
@@ -35,16 +34,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from manchette.edge import invalidation
 from manchette.live import log as live_log
+from manchette.periodic.models import Clock
 
 logger = logging.getLogger(__name__)
 
 OK = "ok"
 FAILED = "erreur"
 NOT_USED = "sans objet"
+# The clock the periodic tick claims (periodic/jobs.py): when a worker was last seen.
+TICK = "tick"
 
 
 @dataclass(frozen=True)
@@ -122,24 +123,14 @@ def migrations():
     return Result(OK)
 
 
-_worker_seen = None
-
-
 def worker():
-    global _worker_seen
     if not isinstance(task_backends["default"], DatabaseBackend):
         return Result(NOT_USED)
-    stale = settings.HEALTH_WORKER_STALE_SECONDS
-    now = timezone.now()
-    if _worker_seen is None or (now - _worker_seen).total_seconds() > stale:
-        _worker_seen = (
-            DBTaskResult.objects.filter(started_at__isnull=False).order_by("-started_at")
-            .values_list("started_at", flat=True).first()
-        )
-    if _worker_seen is None:
-        return failed(_("aucun worker n’a encore commencé de tâche"))
-    age = max(0, int((now - _worker_seen).total_seconds()))
-    if age > stale:
+    ran_at = Clock.objects.filter(name=TICK).values_list("ran_at", flat=True).first()
+    if ran_at is None:
+        return failed(_("aucun worker n’a encore démarré"))
+    age = max(0, int((timezone.now() - ran_at).total_seconds()))
+    if age > settings.HEALTH_WORKER_STALE_SECONDS:
         return Result(FAILED, _("aucun worker vu depuis %(seconds)d s") % {"seconds": age}, extra={"vu_il_y_a_s": age})
     return Result(OK, extra={"vu_il_y_a_s": age})
 
