@@ -353,6 +353,8 @@ READER_NAME_POLICY = os.environ.get("READER_NAME_POLICY", "full_name")
 COMMENTS_ON_ACCOUNT_DELETION = os.environ.get("COMMENTS_ON_ACCOUNT_DELETION", "anonymise")
 # Articles whose section says nothing: "open", "premoderated" or "closed".
 COMMENTS_DEFAULT = os.environ.get("COMMENTS_DEFAULT", "open")
+# Days a rejected comment's text is kept after the decision (comments/retention.py): the decision record stays.
+COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTION_DAYS", "190"))
 # How often a reader may post, edit or report (manchette/comments/ratelimit.py): "count/seconds", comma-separated.
 COMMENTS_RATE_PER_ACCOUNT = os.environ.get("COMMENTS_RATE_PER_ACCOUNT", "5/60,30/3600")
 COMMENTS_RATE_PER_ADDRESS = os.environ.get("COMMENTS_RATE_PER_ADDRESS", "20/60")

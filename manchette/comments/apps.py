@@ -15,8 +15,9 @@ class CommentsConfig(AppConfig):
         from manchette.edge import fragments, queries, readers
         from manchette.live import topics
         from manchette.news import slots
+        from manchette.periodic import jobs
 
-        from . import account, thread, views
+        from . import account, retention, thread, views
         from .models import Comment
 
         # The thread is one cached block per article, under every article page (which stays shared).
@@ -32,3 +33,4 @@ class CommentsConfig(AppConfig):
         topics.register("commentaires-", family=True, exists=thread.topic_exists)
         signals.account_deleting.connect(account.account_deleting, dispatch_uid="comments-account-deleting")
         data.register("commentaires", account.export)
+        jobs.every(3600, "comments-retention")(retention.purge_rejected)

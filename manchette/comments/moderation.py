@@ -83,6 +83,8 @@ def _locked(comments):
 
 
 def _stale(comment, seen):
+    if comment.purged_at is not None:
+        return _t("Commentaire n° %(id)s : son texte a été effacé au terme de sa conservation, il ne peut plus être publié.") % {"id": comment.pk}
     if comment.status == Status.DELETED:
         return _t("Commentaire n° %(id)s supprimé par son auteur entre-temps : rien n’a été fait.") % {"id": comment.pk}
     if seen is not None and comment.pk in seen and seen[comment.pk] != version(comment):
