@@ -421,6 +421,16 @@ EDGE_KEYS_HEADER = os.environ.get("EDGE_KEYS_HEADER", "Surrogate-Key")
 # Addresses or networks (`10.0.0.0/8`, `::1`) of the proxies in front, separated by commas: from them alone
 # X-Forwarded-For and X-Forwarded-Proto give the reader's address and scheme (edge/proxies.py). None by default.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# One line per request, the fast path's included (operations/accesslog.py): to stdout ("-"), appended to a file
+# (a path), or "off"; JSON lines or Apache's combined format.
+ACCESS_LOG = os.environ.get("ACCESS_LOG", "-").strip()
+ACCESS_LOG_FORMAT = os.environ.get("ACCESS_LOG_FORMAT", "json").strip().lower()
+# Prometheus metrics (operations/metrics.py): a listener of `manchette serve` for operators (host:port, "off"),
+# and/or a path on the site's own address, for METRICS_NETWORKS or a bearer of METRICS_TOKEN only.
+METRICS_ADDRESS = os.environ.get("METRICS_ADDRESS", "127.0.0.1:9108").strip()
+METRICS_PATH = os.environ.get("METRICS_PATH", "").strip()
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+METRICS_NETWORKS = env_list("METRICS_NETWORKS")
 
 # Pages following topics live (manchette/live): events each process keeps per topic for readers who
 # reconnect (the fil info's own number), topics kept in memory at most, bytes a slow reader may fall behind
