@@ -358,6 +358,19 @@ COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTI
 # How often a reader may post, edit or report (manchette/comments/ratelimit.py): "count/seconds", comma-separated.
 COMMENTS_RATE_PER_ACCOUNT = os.environ.get("COMMENTS_RATE_PER_ACCOUNT", "5/60,30/3600")
 COMMENTS_RATE_PER_ADDRESS = os.environ.get("COMMENTS_RATE_PER_ADDRESS", "20/60")
+# Readers' trust (automoderation/trust.py): trusted (no pre-moderation, links shown) after this many comments a
+# moderator approved and no rejection in the last QUIET_DAYS days; pre-moderated again when "rejected/last" of
+# their last decided comments were refused. 0 turns either off; a moderator's choice overrides both.
+COMMENTS_TRUST_APPROVED = int(os.environ.get("COMMENTS_TRUST_APPROVED", "5"))
+COMMENTS_TRUST_QUIET_DAYS = int(os.environ.get("COMMENTS_TRUST_QUIET_DAYS", "30"))
+COMMENTS_DISTRUST_REJECTED = os.environ.get("COMMENTS_DISTRUST_REJECTED", "3/10")
+# The classifier learned from the moderators (automoderation/classifier.py, `manchette train_moderation`): a comment
+# scored at THRESHOLD or more waits for a moderator; a model is put in service only if trained on MIN_DECISIONS
+# decisions or more and as precise and complete on the decisions held out as the floors say.
+COMMENTS_CLASSIFIER_THRESHOLD = float(os.environ.get("COMMENTS_CLASSIFIER_THRESHOLD", "0.7"))
+COMMENTS_CLASSIFIER_MIN_DECISIONS = int(os.environ.get("COMMENTS_CLASSIFIER_MIN_DECISIONS", "200"))
+COMMENTS_CLASSIFIER_MIN_PRECISION = float(os.environ.get("COMMENTS_CLASSIFIER_MIN_PRECISION", "0.8"))
+COMMENTS_CLASSIFIER_MIN_RECALL = float(os.environ.get("COMMENTS_CLASSIFIER_MIN_RECALL", "0.5"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts), and
