@@ -11,6 +11,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 MAX_LENGTH = 3000
@@ -42,6 +43,34 @@ def clean(text):
     return text
 
 
-def as_html(text):
-    """Escaped, line breaks kept; a link stays text (nothing here makes an <a>)."""
-    return linebreaksbr(escape(text))
+# A web address as readers type it: http(s)://, then anything but spaces, quotes and angle brackets; the
+# punctuation that ends a sentence, or a bracket closing around the address, is not part of it.
+_ADDRESS = re.compile(r"https?://[^\s<>\"'«»]+", re.IGNORECASE)
+_TRAILING = ".,;:!?…’\u00a0\u202f"
+
+
+def _address_end(match):
+    address = match.group()
+    address = address.rstrip(_TRAILING)
+    if address.endswith(")") and address.count(")") > address.count("("):
+        address = address[:-1].rstrip(_TRAILING)
+    return match.start() + len(address)
+
+
+def as_html(text, links=False):
+    """Escaped, line breaks kept. With LINKS (a trusted author's comment, Comment.links_shown), its web addresses
+    become links that search engines do not follow (rel="nofollow ugc") and that get no hold on this page
+    (noopener); otherwise a link stays text. Every piece is escaped, the address in the link too: the text is cut
+    at its addresses before anything is escaped, so no escaped character can end up inside one."""
+    if not links:
+        return linebreaksbr(escape(text))
+    parts, start = [], 0
+    for match in _ADDRESS.finditer(text):
+        end = _address_end(match)
+        if end - match.start() <= len("https://"):
+            continue
+        address = escape(text[match.start():end])
+        parts += [escape(text[start:match.start()]), f'<a href="{address}" rel="nofollow ugc noopener">{address}</a>']
+        start = end
+    parts.append(escape(text[start:]))
+    return linebreaksbr(mark_safe("".join(parts)))

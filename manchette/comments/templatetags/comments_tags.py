@@ -7,9 +7,10 @@ register = template.Library()
 
 
 @register.filter
-def comment_text(value):
-    """A comment's stored text as HTML: escaped, its line breaks kept, its links left as text."""
-    return text.as_html(value)
+def comment_text(value, links=False):
+    """A comment's stored text as HTML: escaped, its line breaks kept, its web addresses links only with LINKS
+    (`comment.links_shown`: its author was trusted when they wrote it)."""
+    return text.as_html(value, links=bool(links))
 
 
 @register.simple_tag(takes_context=True)
