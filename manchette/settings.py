@@ -358,6 +358,9 @@ COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTI
 # How often a reader may post, edit or report (manchette/comments/ratelimit.py): "count/seconds", comma-separated.
 COMMENTS_RATE_PER_ACCOUNT = os.environ.get("COMMENTS_RATE_PER_ACCOUNT", "5/60,30/3600")
 COMMENTS_RATE_PER_ADDRESS = os.environ.get("COMMENTS_RATE_PER_ADDRESS", "20/60")
+# Moderation desks (comments.DeskAssignment): when on, a moderator with desks acts only on the comments of their
+# sections (a 403 otherwise); when off, desks only choose what their queue shows first.
+COMMENTS_DESKS_ENFORCED = env_bool("COMMENTS_DESKS_ENFORCED", False)
 # Readers' trust (automoderation/trust.py): trusted (no pre-moderation, links shown) after this many comments a
 # moderator approved and no rejection in the last QUIET_DAYS days; pre-moderated again when "rejected/last" of
 # their last decided comments were refused. 0 turns either off; a moderator's choice overrides both.
