@@ -72,3 +72,21 @@ class Classifier(models.Model):
         verbose_name = _("classifieur")
         verbose_name_plural = _("classifieurs")
         get_latest_by = "created_at"
+
+
+class Fingerprint(models.Model):
+    """Each comment's text as the repeat rule compares texts (a digest of its normalized form, never the text) and
+    when and by whom it was posted: the same text posted again, by its author or by other accounts, and a reader's
+    pace are read here on indexed columns (rules.py). Written when the comment is saved, in its transaction."""
+
+    comment = models.OneToOneField("comments.Comment", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    # Empty for a text too short to compare (« Bravo ! ») or gone (deleted, purged).
+    digest = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "created_at"], name="fingerprint_author"),
+            models.Index(fields=["digest", "created_at"], name="fingerprint_digest"),
+        ]
