@@ -233,6 +233,9 @@ OWN_ADMIN_VIEWS = {
     "admin/moderation/lot/": "test_moderation_with_garbage",
     "admin/moderation/lecteur/<id:user_id>/": "test_moderation_with_garbage",
     "admin/moderation/sanction/<id:pk>/lever/": "test_moderation_with_garbage",
+    # A reader's trust set by a moderator (manchette/automoderation/trust_admin.py), in
+    # manchette/automoderation/tests/test_trust_admin.py.
+    "admin/moderation/confiance/<int:user_id>/": "test_trust_with_garbage",
     # Newsletters in the admin (manchette/newsletters/admin_views.py, wagtail_hooks.py), in
     # manchette/newsletters/tests/test_newsroom_bad_input.py.
     "admin/newsletters/editions/add/": "test_newsroom_admin_with_garbage",

@@ -11,8 +11,9 @@ class AutoModerationConfig(AppConfig):
     def ready(self):
         from manchette.comments import screening
 
-        from . import classifier, rules, trust
+        from . import classifier, rules, trust, trust_admin
 
         # Trust first: the rules read it (a trusted reader's links are not held), then the words, then the score.
         for check in (trust.check, rules.check, classifier.check):
             screening.register(check)
+        trust_admin.install()
