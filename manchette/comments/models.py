@@ -213,7 +213,10 @@ class DeskAssignment(models.Model):
     class Meta:
         verbose_name = _("pupitre de modération")
         verbose_name_plural = _("pupitres de modération")
-        constraints = [models.UniqueConstraint(fields=["moderator", "section"], name="one_desk_per_section")]
+        constraints = [models.UniqueConstraint(
+            fields=["moderator", "section"], name="one_desk_per_section",
+            violation_error_message=_("Ce modérateur a déjà ce pupitre."),
+        )]
 
     def __str__(self):
-        return f"{self.moderator} : {self.section}"
+        return f"{self.moderator} : {self.section}"

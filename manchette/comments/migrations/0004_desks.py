@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'pupitre de modération',
                 'verbose_name_plural': 'pupitres de modération',
-                'constraints': [models.UniqueConstraint(fields=('moderator', 'section'), name='one_desk_per_section')],
+                'constraints': [models.UniqueConstraint(fields=('moderator', 'section'), name='one_desk_per_section', violation_error_message='Ce modérateur a déjà ce pupitre.')],
             },
         ),
     ]
