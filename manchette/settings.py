@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "manchette.accounts",
     "manchette.comments",
     "manchette.automoderation",
+    "manchette.dsa",
     "manchette.newsletters",
     "manchette.operations",
     "manchette.demo",
@@ -361,6 +362,12 @@ COMMENTS_RATE_PER_ADDRESS = os.environ.get("COMMENTS_RATE_PER_ADDRESS", "20/60")
 # Moderation desks (comments.DeskAssignment): when on, a moderator with desks acts only on the comments of their
 # sections (a 403 otherwise); when off, desks only choose what their queue shows first.
 COMMENTS_DESKS_ENFORCED = env_bool("COMMENTS_DESKS_ENFORCED", False)
+# EU Digital Services Act (manchette/dsa): notices, statements of reasons and reviews are kept this many days after
+# the decision (never fewer than the six months of complaints, Art. 20); the address readers write to about them
+# (Art. 12, DEFAULT_FROM_EMAIL when empty); notices and review requests accepted per network address.
+DSA_RETENTION_DAYS = int(os.environ.get("DSA_RETENTION_DAYS", "400"))
+DSA_CONTACT_EMAIL = os.environ.get("DSA_CONTACT_EMAIL", "")
+DSA_RATE_PER_ADDRESS = os.environ.get("DSA_RATE_PER_ADDRESS", "5/600,20/86400")
 # Readers' trust (automoderation/trust.py): trusted (no pre-moderation, links shown) after this many comments a
 # moderator approved and no rejection in the last QUIET_DAYS days; pre-moderated again when "rejected/last" of
 # their last decided comments were refused. 0 turns either off; a moderator's choice overrides both.

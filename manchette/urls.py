@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from manchette import sitemaps
 from manchette.accounts import urls as accounts_urls
 from manchette.comments import urls as comments_urls
+from manchette.dsa import urls as dsa_urls
 from manchette.edge import urls as edge_urls
 from manchette.filinfo import urls as filinfo_urls
 from manchette.news import urls as news_urls
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include(wires_urls)),
     path("", include(search_urls)),
     path("", include(comments_urls)),
+    path("", include(dsa_urls)),
     path("newsletters/", include(newsletters_urls)),
     path("compte/", include(accounts_urls)),
     path("compte/", include("allauth.urls")),

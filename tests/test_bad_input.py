@@ -134,6 +134,10 @@ ROUTES = {
     "commentaires/supprimer/<int:comment>/": Route(args={"comment": "1"}),
     "commentaires/signaler/<int:comment>/": Route(args={"comment": "1"}),
     "commentaires/desabonnement/<str:token>/": Route(args={"token": "x"}),
+    # EU Digital Services Act (manchette/dsa): the notice form, open to anyone, and the author's review request.
+    "contenu-illicite/<int:comment>/": Route(args={"comment": "1"}),
+    "contenu-illicite/reexamen/<int:statement>/": Route(args={"statement": "1"}),
+    "contenu-illicite/reexamen/lien/<str:token>/": Route(args={"token": "x"}),
     # Newsletters, the readers' pages (manchette/newsletters/views.py; their forms with garbage in
     # manchette/newsletters/tests/test_readers_*.py): signed links with forged tokens, the archive's pages.
     "newsletters/": Route(),
@@ -233,6 +237,12 @@ OWN_ADMIN_VIEWS = {
     "admin/moderation/lot/": "test_moderation_with_garbage",
     "admin/moderation/lecteur/<id:user_id>/": "test_moderation_with_garbage",
     "admin/moderation/sanction/<id:pk>/lever/": "test_moderation_with_garbage",
+    # Notices and reviews of the Digital Services Act (manchette/dsa/admin_views.py), in
+    # manchette/dsa/tests/test_admin_bad_input.py.
+    "admin/dsa/": "test_dsa_admin_with_garbage",
+    "admin/dsa/<id:pk>/": "test_dsa_admin_with_garbage",
+    "admin/dsa/reexamens/": "test_dsa_admin_with_garbage",
+    "admin/dsa/reexamens/<id:pk>/": "test_dsa_admin_with_garbage",
     # A reader's trust set by a moderator (manchette/automoderation/trust_admin.py), in
     # manchette/automoderation/tests/test_trust_admin.py.
     "admin/moderation/confiance/<int:user_id>/": "test_trust_with_garbage",

@@ -24,6 +24,7 @@ STANDS_ON = {
     "accounts": INFRASTRUCTURE,
     "comments": INFRASTRUCTURE | {"news", "accounts"},
     "automoderation": INFRASTRUCTURE | {"news", "accounts", "comments"},
+    "dsa": INFRASTRUCTURE | {"news", "accounts", "comments"},
     "newsletters": INFRASTRUCTURE | {"news", "accounts"},
     "operations": INFRASTRUCTURE | {"news"},
 }

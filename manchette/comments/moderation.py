@@ -43,6 +43,8 @@ REJECTION_REASONS = [
     ("vie_privee", _("Atteinte à la vie privée d’autrui")),
 ]
 REASON_MAX_LENGTH = 300  # Comment.rejection_reason, Sanction.reason
+# Whether reject() e-mails the author itself; an app that tells them more turns it off (replace_rejection_notice).
+_rejection_notice = True
 
 
 @dataclass
@@ -157,7 +159,7 @@ def reject(comments, by, reason, seen=None, notify=True):
             comment.status, comment.featured, comment.rejection_reason = Status.REJECTED, False, reason
             comment.moderated_by, comment.moderated_at = by, now
             events.comment_changed(comment)
-            if notify and comment.author_id:
+            if notify and comment.author_id and _rejection_notice:
                 pk = comment.pk
                 transaction.on_commit(lambda pk=pk: send_rejection_notice.enqueue(pk))
         audit.record_many(Decision.Action.REJECT, to_reject, moderator=by, reason=reason, now=now)
@@ -283,6 +285,13 @@ def histories(user_ids):
 
 
 # --- the author's e-mail ---------------------------------------------------------------------------------------------
+
+def replace_rejection_notice():
+    """Called from the AppConfig.ready() of an app that tells a rejected comment's author itself, whoever
+    rejected it (manchette/dsa: the statement of reasons the law asks for): reject() no longer sends this one."""
+    global _rejection_notice
+    _rejection_notice = False
+
 
 @task()
 def send_rejection_notice(comment_id):

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from manchette.comments import text
+from manchette.comments import actions, text
 
 register = template.Library()
 
@@ -11,6 +11,12 @@ def comment_text(value, links=False):
     """A comment's stored text as HTML: escaped, its line breaks kept, its web addresses links only with LINKS
     (`comment.links_shown`: its author was trusted when they wrote it)."""
     return text.as_html(value, links=bool(links))
+
+
+@register.simple_tag
+def comment_actions():
+    """The templates other apps add to each comment's links (actions.py)."""
+    return actions.templates()
 
 
 @register.simple_tag(takes_context=True)
