@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-dejavu-core nginx-light wrk gettext dovecot-imapd)
+# varnish, varnish-modules (xkey): the Varnish test (tests/test_varnish.py); systemd: systemd-analyze verify of
+# the units in deploy/systemd (tests/test_deploy.py).
+APT_PACKAGES=(chromium fonts-dejavu-core nginx-light wrk gettext dovecot-imapd varnish varnish-modules systemd)
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_fund=false npm_config_audit=false
 
 step() { printf '==> %s\n' "$*"; }
