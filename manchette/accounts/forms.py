@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import names
+from . import lookalike, names
 from .models import Profile
 
 NAME_FIELDS = {
@@ -34,14 +34,26 @@ def name_fields():
 class NameMixin:
     """Cleans the name fields of the policy and puts the name to show in cleaned_data["shown_name"]."""
 
+    # Whose name it is (None at signup): their own name is no look-alike of itself.
+    name_owner = None
+
     def add_name_fields(self):
         self.fields.update(name_fields())
+
+    def refuse_lookalike(self, cleaned, fields):
+        shown = cleaned.get("shown_name")
+        if shown and lookalike.lookalike_of(shown, self.name_owner) is not None:
+            self.add_error(fields[0] if len(fields) == 1 else None, ValidationError(_(
+                "Ce nom se confond avec celui d’un autre membre du site : mêmes lettres à l’œil, écrites avec "
+                "d’autres caractères ou une autre casse. Choisissez-en un autre."
+            ), code="lookalike"))
 
     def clean_name_fields(self, cleaned):
         fields = NAME_FIELDS[names.policy()]
         try:
             if fields == ["display_name"]:
                 cleaned["display_name"] = cleaned["shown_name"] = names.clean_name(cleaned.get("display_name", ""))
+                self.refuse_lookalike(cleaned, fields)
                 return cleaned
             parts = {}
             for field in fields:
@@ -52,6 +64,7 @@ class NameMixin:
             if len(parts) == 2:
                 cleaned.update(parts)
                 cleaned["shown_name"] = names.full_name(parts["first_name"], parts["last_name"])
+                self.refuse_lookalike(cleaned, fields)
         except ValidationError as error:
             self.add_error(fields[0] if len(fields) == 1 else None, error)
         return cleaned
@@ -84,7 +97,7 @@ class ProfileForm(NameMixin, forms.ModelForm):
         fields = self.fields.pop("notify_replies")
         self.add_name_fields()
         self.fields["notify_replies"] = fields
-        user = self.instance.user
+        user = self.name_owner = self.instance.user
         self.initial.update({"first_name": user.first_name, "last_name": user.last_name, "display_name": self.instance.display_name})
         if names.policy() == "full_name" and not (user.first_name or user.last_name):
             self.initial["first_name"] = self.instance.display_name

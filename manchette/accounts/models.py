@@ -12,6 +12,9 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     # Shown as « Posté par <display_name> » (READER_NAME_POLICY: first and last name, or a name of their choice).
     display_name = models.CharField(_("nom affiché"), max_length=80)
+    # display_name's look-alike key (lookalike.py), so that a name that imitates another is found by one query.
+    name_key = models.CharField(max_length=240, db_index=True, default="", editable=False)
+    name_folded = models.CharField(max_length=240, db_index=True, default="", editable=False)
     notify_replies = models.BooleanField(_("m’avertir par e-mail des réponses à mes commentaires"), default=False)
 
     class Meta:
@@ -20,6 +23,14 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        from .lookalike import folded_key, key
+
+        self.name_key, self.name_folded = key(self.display_name), folded_key(self.display_name)
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "name_folded"}
+        super().save(*args, **kwargs)
 
 
 @register_setting(icon="lock")
