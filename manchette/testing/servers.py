@@ -234,6 +234,21 @@ class PostgresServer(Server):
                 self.process.wait(timeout=STOP_TIMEOUT)
             stop(self.process)
 
+    def freeze(self):
+        """Stops every process of the cluster where it stands (SIGSTOP), as a server that hangs: connections stay
+        open and nothing answers. Each backend is in a session of its own, out of the postmaster's group."""
+        self._signal_all(signal.SIGSTOP)
+
+    def thaw(self):
+        self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, sent):
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for each in [pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(each, sent)
+
     def remove(self):
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
