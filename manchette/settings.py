@@ -381,6 +381,23 @@ COMMENTS_CLASSIFIER_THRESHOLD = float(os.environ.get("COMMENTS_CLASSIFIER_THRESH
 COMMENTS_CLASSIFIER_MIN_DECISIONS = int(os.environ.get("COMMENTS_CLASSIFIER_MIN_DECISIONS", "200"))
 COMMENTS_CLASSIFIER_MIN_PRECISION = float(os.environ.get("COMMENTS_CLASSIFIER_MIN_PRECISION", "0.8"))
 COMMENTS_CLASSIFIER_MIN_RECALL = float(os.environ.get("COMMENTS_CLASSIFIER_MIN_RECALL", "0.5"))
+# Automatic flags (automoderation/rules.py, docs/moderation.md): links held unless the reader is trusted; the same
+# text held when its reader posted it in the last REPEAT_MINUTES or REPEAT_ACCOUNTS accounts did within
+# REPEAT_ACCOUNTS_MINUTES (texts of REPEAT_MIN_LETTERS letters or more); held beyond PACE ("count/seconds") comments
+# by a reader; accounts younger than NEW_ACCOUNT_HOURS (0: off) held until NEW_ACCOUNT_APPROVED comments are
+# published; SHOUTING_SHARE capitals among SHOUTING_LETTERS letters or more held; word lists read again after
+# WORDS_REFRESH_SECONDS in each process (at once where a moderator changed them, everywhere with REDIS_URL).
+COMMENTS_HOLD_LINKS = env_bool("COMMENTS_HOLD_LINKS", True)
+COMMENTS_REPEAT_MINUTES = int(os.environ.get("COMMENTS_REPEAT_MINUTES", "1440"))
+COMMENTS_REPEAT_ACCOUNTS = int(os.environ.get("COMMENTS_REPEAT_ACCOUNTS", "2"))
+COMMENTS_REPEAT_ACCOUNTS_MINUTES = int(os.environ.get("COMMENTS_REPEAT_ACCOUNTS_MINUTES", "10"))
+COMMENTS_REPEAT_MIN_LETTERS = int(os.environ.get("COMMENTS_REPEAT_MIN_LETTERS", "30"))
+COMMENTS_PACE = os.environ.get("COMMENTS_PACE", "8/600")
+COMMENTS_NEW_ACCOUNT_HOURS = int(os.environ.get("COMMENTS_NEW_ACCOUNT_HOURS", "0"))
+COMMENTS_NEW_ACCOUNT_APPROVED = int(os.environ.get("COMMENTS_NEW_ACCOUNT_APPROVED", "1"))
+COMMENTS_SHOUTING_LETTERS = int(os.environ.get("COMMENTS_SHOUTING_LETTERS", "30"))
+COMMENTS_SHOUTING_SHARE = float(os.environ.get("COMMENTS_SHOUTING_SHARE", "0.7"))
+COMMENTS_WORDS_REFRESH_SECONDS = int(os.environ.get("COMMENTS_WORDS_REFRESH_SECONDS", "30"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # What edge/personal.py shows in the masthead for a logged-in reader (edge may not import accounts), and
