@@ -237,6 +237,11 @@ OWN_ADMIN_VIEWS = {
     "admin/moderation/lot/": "test_moderation_with_garbage",
     "admin/moderation/lecteur/<id:user_id>/": "test_moderation_with_garbage",
     "admin/moderation/sanction/<id:pk>/lever/": "test_moderation_with_garbage",
+    # The warning and the journal of decisions, in manchette/comments/tests/test_queue_bad_input.py.
+    "admin/moderation/lecteur/<id:user_id>/avertir/": "test_desks_warnings_and_journal_with_garbage",
+    "admin/moderation/journal/": "test_desks_warnings_and_journal_with_garbage",
+    "admin/moderation/journal/moderateur/<id:user_id>/": "test_desks_warnings_and_journal_with_garbage",
+    "admin/moderation/journal/lecteur/<id:user_id>/": "test_desks_warnings_and_journal_with_garbage",
     # Notices and reviews of the Digital Services Act (manchette/dsa/admin_views.py), in
     # manchette/dsa/tests/test_admin_bad_input.py.
     "admin/dsa/": "test_dsa_admin_with_garbage",

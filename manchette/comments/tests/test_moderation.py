@@ -354,6 +354,7 @@ def test_a_suspended_reader_has_an_active_sanction_until_the_date(moderator_clie
     last_day = timezone.localdate() + datetime.timedelta(days=3)
     response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/", {
         "kind": "suspension", "until": last_day.isoformat(), "reason": "Insultes répétées", "reject_pending": "on",
+        "without_warning": "on",  # never warned: the moderator confirms (test_warning.py)
     })
     assert response.status_code == 302
     sanction = active_sanction(author)
@@ -395,7 +396,7 @@ def test_sanctions_refused(moderator_client, staff, reader):
     for data in bad:
         response = moderator_client.post(url, data)
         assert response.status_code == 400, data
-    response = moderator_client.post(f"{QUEUE}lecteur/{staff['moderator'].pk}/", {"kind": "exclusion", "reason": "Essai"})
+    response = moderator_client.post(f"{QUEUE}lecteur/{staff['moderator'].pk}/", {"kind": "exclusion", "reason": "Essai", "without_warning": "on"})
     assert "Vous ne pouvez pas vous sanctionner vous-même." in response.content.decode()
     # From the queue (a `next`), the refusal comes back as a message there.
     response = moderator_client.post(url, {"kind": "exclusion", "reason": "", "next": QUEUE}, follow=True)
