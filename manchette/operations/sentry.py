@@ -5,7 +5,8 @@ failed and where, never who was reading: the SDK is told to send nothing persona
 no request bodies, no local variables, which hold what readers typed), and scrub() goes over each event before
 it leaves: cookies, authorization and forwarding headers, request bodies and the request's environment go,
 the user is reduced to an id, query values and the keys links carry (signed tokens, password reset keys) are
-taken out of the URL, and any e-mail or IP address left in a message, a URL or a breadcrumb is replaced.
+taken out of the URL, Redis breadcrumbs keep their command without its key, and any e-mail or IP address left
+in a message, a URL or a breadcrumb is replaced.
 """
 
 import importlib.metadata
@@ -22,10 +23,12 @@ PERSONAL_HEADERS = frozenset({
 })
 # Also percent-encoded, as in a query string (lecteur%40example.com).
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
-# Candidates only, ipaddress decides: IPv4-mapped IPv6, dotted quads, runs of hex digits with two colons or more.
+# Candidates only, ipaddress decides: IPv4-mapped IPv6, dotted quads (a port or a full stop may follow, not a
+# fifth number), runs of hex digits with two colons or more.
 IP_CANDIDATE = re.compile(
-    r"(?<![\w.:])(?:(?:[0-9A-Fa-f]{0,4}:){2,6}\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}(?:\.\d{1,3}){3}"
-    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?)(?![\w.:])"
+    r"(?<![\w.:])(?:[0-9A-Fa-f]{0,4}:){2,6}\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)"
+    r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)"
+    r"|(?<![\w.:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?(?![\w.:])"
 )
 # A path segment that holds a key: signed values (Django's signing puts colons in them), or a long run of letters
 # and digits (a password reset key); a slug's words are shorter, between hyphens.
@@ -74,6 +77,14 @@ def scrub(event, hint=None):
             request["headers"] = {
                 name: REMOVED if name.lower() in PERSONAL_HEADERS else value for name, value in headers.items()
             }
+    breadcrumbs = event.get("breadcrumbs")
+    for crumb in breadcrumbs.get("values", ()) if isinstance(breadcrumbs, dict) else ():
+        if crumb.get("category") == "redis":
+            # Cache keys name what they count, a reader's address or e-mail address hashed (accounts/middleware.py):
+            # the command alone is kept.
+            data = crumb.get("data") or {}
+            crumb["message"] = data.get("redis.command", "")
+            crumb["data"] = {key: value for key, value in data.items() if key != "redis.key"}
     user = event.get("user")
     if isinstance(user, dict):
         if user.get("id") is None:
