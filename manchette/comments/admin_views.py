@@ -296,6 +296,8 @@ class BulkActionView(ModeratorsOnly, View):
             return back(request, reverse("moderation:queue"))
         if Comment.objects.filter(pk__in=ids).count() != len(ids):
             raise Http404(_t("Un des commentaires sélectionnés n’existe pas : rien n’a été fait."))
+        if (refusal := outside_desks(request, ids)) is not None:
+            return refusal
         seen = {pk: request.POST[f"vu-{pk}"] for pk in ids if f"vu-{pk}" in request.POST}
         if action == "publier":
             tell(request, moderation.approve(ids, request.user, seen), approved)
