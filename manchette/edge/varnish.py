@@ -56,9 +56,9 @@ def purger_for(urls):
 class Purger:
     """The keys waiting to be purged from the Varnish servers at URLS, and the thread that sends them."""
 
-    def __init__(self, urls, again_seconds=AGAIN_SECONDS):
+    def __init__(self, urls):
         self.urls = urls
-        self.again_seconds = again_seconds
+        self.again_seconds = AGAIN_SECONDS
         self._pending = set()
         self._again = []  # (when, keys), in the order they were sent
         self._sending = False
