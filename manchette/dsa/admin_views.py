@@ -85,7 +85,7 @@ class NoticeDecideView(ModeratorsOnly, View):
         action, details = request.POST.get("action", ""), request.POST.get("precisions", "")
         ground, code = request.POST.get("motif_legal", ""), request.POST.get("motif", "")
         if action not in notices.ACTIONS:
-            return refused(_t("Décision inconnue : choisissez de retirer le contenu ou de le maintenir."))
+            return refused(_t("Décision inconnue : choisissez de retirer le contenu ou de le maintenir."))
         if action == notices.REMOVE_ILLEGAL and ground not in Ground.values:
             return refused(_t("Choisissez le motif légal du retrait dans la liste."))
         reason = notices.removal_reason(action, ground, code, details) if action != notices.KEEP else details
@@ -96,11 +96,11 @@ class NoticeDecideView(ModeratorsOnly, View):
         else:
             if decided:
                 messages.success(request, ngettext(
-                    "Signalement traité ; son auteur est informé de la décision.",
-                    "%(count)s signalements de ce commentaire traités ; leurs auteurs sont informés de la décision.",
+                    "Signalement traité ; son auteur est informé de la décision.",
+                    "%(count)s signalements de ce commentaire traités ; leurs auteurs sont informés de la décision.",
                     len(decided)) % {"count": len(decided)})
             else:
-                messages.info(request, _t("Ce signalement était déjà traité : rien n’a changé."))
+                messages.info(request, _t("Ce signalement était déjà traité : rien n’a changé."))
         return back(request, reverse("dsa_moderation:notices"))
 
 
@@ -133,7 +133,7 @@ class ReviewDecideView(ModeratorsOnly, View):
         review = get_object_or_404(Review.objects.select_related("statement"), pk=pk)
         action = request.POST.get("action", "")
         if action not in (reviews.UPHOLD, reviews.REVERSE):
-            return refused(_t("Décision inconnue : choisissez de maintenir ou d’annuler la décision."))
+            return refused(_t("Décision inconnue : choisissez de maintenir ou d’annuler la décision."))
         try:
             changed = reviews.decide(review, request.user, action, request.POST.get("motif", ""))
         except PermissionDenied as error:
@@ -142,9 +142,9 @@ class ReviewDecideView(ModeratorsOnly, View):
             messages.error(request, " ".join(error.messages))
         else:
             if not changed:
-                messages.info(request, _t("Cette demande était déjà réexaminée : rien n’a changé."))
+                messages.info(request, _t("Cette demande était déjà réexaminée : rien n’a changé."))
             elif action == reviews.REVERSE:
-                messages.success(request, _t("Décision annulée : le commentaire est publié de nouveau et son auteur informé."))
+                messages.success(request, _t("Décision annulée : le commentaire est publié de nouveau et son auteur informé."))
             else:
-                messages.success(request, _t("Décision maintenue ; son auteur est informé."))
+                messages.success(request, _t("Décision maintenue ; son auteur est informé."))
         return back(request, reverse("dsa_moderation:reviews"))

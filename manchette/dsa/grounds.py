@@ -9,17 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import Ground
 
 LAWS = {
-    Ground.HATE: _("loi du 30 juillet 1981 tendant à réprimer certains actes inspirés par le racisme ou la xénophobie ; "
+    Ground.HATE: _("loi du 30 juillet 1981 tendant à réprimer certains actes inspirés par le racisme ou la xénophobie ; "
                    "loi du 10 mai 2007 tendant à lutter contre certaines formes de discrimination"),
     Ground.DENIAL: _("loi du 23 mars 1995 tendant à réprimer la négation, la minimisation, la justification ou "
                      "l’approbation du génocide commis par le régime national-socialiste allemand pendant la seconde "
                      "guerre mondiale"),
     Ground.HARASSMENT: _("article 442bis du Code pénal"),
     Ground.DEFAMATION: _("articles 443 et suivants du Code pénal (calomnie, diffamation, injure)"),
-    Ground.PRIVACY: _("règlement (UE) 2016/679 (RGPD) ; loi du 30 juillet 2018 relative à la protection des personnes "
+    Ground.PRIVACY: _("règlement (UE) 2016/679 (RGPD) ; loi du 30 juillet 2018 relative à la protection des personnes "
                       "physiques à l’égard des traitements de données à caractère personnel"),
     Ground.COPYRIGHT: _("livre XI du Code de droit économique (propriété intellectuelle)"),
-    Ground.CHILD_ABUSE: _("Code pénal (infractions sexuelles à l’égard des mineurs) ; directive 2011/93/UE"),
+    Ground.CHILD_ABUSE: _("Code pénal (infractions sexuelles à l’égard des mineurs) ; directive 2011/93/UE"),
 }
 
 # Child sexual abuse material may be notified without a name or an address (Art. 16(2)(c)).

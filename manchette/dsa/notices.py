@@ -38,9 +38,9 @@ def submit(comment, url, ground, explanation, name="", email="", sender=None):
     email = email.strip().lower()
     with transaction.atomic():
         if email and Notice.objects.filter(comment=comment, email=email, status=Notice.Status.OPEN).exists():
-            raise Refused(_t("Vous avez déjà signalé ce commentaire : votre signalement est en cours d’examen."), 409)
+            raise Refused(_t("Vous avez déjà signalé ce commentaire : votre signalement est en cours d’examen."), 409)
         reference = grounds.new_reference("DSA")
-        details = _t("Contenu illicite (DSA), signalement %(reference)s : %(ground)s") % {
+        details = _t("Contenu illicite (DSA), signalement %(reference)s : %(ground)s") % {
             "reference": reference, "ground": Ground(ground).label,
         }
         report = Report.objects.create(
@@ -64,9 +64,9 @@ ACTIONS = (REMOVE_ILLEGAL, REMOVE_TERMS, KEEP)
 def removal_reason(action, ground="", code="", details=""):
     """The rejection reason a removal from the DSA queue gives the comment (and its author's statement)."""
     if action == REMOVE_ILLEGAL:
-        label = _t("Contenu illicite : %(ground)s") % {"ground": Ground(ground).label}
+        label = _t("Contenu illicite : %(ground)s") % {"ground": Ground(ground).label}
         details = moderation.one_line(details)
-        return f"{label} : {details}"[: moderation.REASON_MAX_LENGTH] if details else label
+        return f"{label} : {details}"[: moderation.REASON_MAX_LENGTH] if details else label
     return moderation.reason_text(code, details)
 
 
@@ -77,10 +77,10 @@ def decide(notice, by, action, reason, ground=""):
     the notices decided: none when NOTICE was decided already. ValidationError when the comment cannot be
     changed (the moderator is told why)."""
     if action not in ACTIONS or (action == REMOVE_ILLEGAL and ground not in Ground.values):
-        raise ValidationError(_t("Choisissez une décision : retirer le contenu (illicite ou contraire à la charte) ou le maintenir."))
+        raise ValidationError(_t("Choisissez une décision : retirer le contenu (illicite ou contraire à la charte) ou le maintenir."))
     reason = moderation.one_line(reason)[: moderation.REASON_MAX_LENGTH]
     if not reason:
-        raise ValidationError(_t("Indiquez le motif de la décision : il est envoyé à l’auteur du signalement."))
+        raise ValidationError(_t("Indiquez le motif de la décision : il est envoyé à l’auteur du signalement."))
     with transaction.atomic():
         found = list(Notice.objects.select_for_update().filter(
             comment_number=notice.comment_number, status=Notice.Status.OPEN).order_by("pk"))

@@ -36,5 +36,5 @@ def purge_expired(now=None):
     _, deleted = expired.delete()
     counts = {"notices": notices, "statements": deleted.get("dsa.Statement", 0), "reviews": deleted.get("dsa.Review", 0)}
     if any(counts.values()):
-        logger.info("DSA : conservation échue, supprimés %s", counts)
+        logger.info("DSA : conservation échue, supprimés %s", counts)
     return counts

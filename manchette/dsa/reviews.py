@@ -32,7 +32,7 @@ def ask(statement, explanation, now=None):
         with transaction.atomic():
             return Review.objects.create(statement=statement, explanation=explanation, created_at=now)
     except IntegrityError:
-        raise Refused(_t("Vous avez déjà demandé le réexamen de cette décision : un modérateur va l’examiner."), 409) from None
+        raise Refused(_t("Vous avez déjà demandé le réexamen de cette décision : un modérateur va l’examiner."), 409) from None
 
 
 def may_decide(review, user):
@@ -48,12 +48,12 @@ def decide(review, by, action, reason):
     PermissionDenied for the moderator who decided; ValidationError when the comment can no longer be published
     or the form is incomplete. Returns False when the review was decided already (nothing changes)."""
     if not may_decide(review, by):
-        raise PermissionDenied(_t("Vous avez pris la décision contestée : un autre modérateur doit la réexaminer."))
+        raise PermissionDenied(_t("Vous avez pris la décision contestée : un autre modérateur doit la réexaminer."))
     if action not in (UPHOLD, REVERSE):
-        raise ValidationError(_t("Choisissez : maintenir la décision ou l’annuler."))
+        raise ValidationError(_t("Choisissez : maintenir la décision ou l’annuler."))
     reason = moderation.one_line(reason)[: moderation.REASON_MAX_LENGTH]
     if not reason:
-        raise ValidationError(_t("Indiquez le motif du réexamen : il est envoyé à l’auteur."))
+        raise ValidationError(_t("Indiquez le motif du réexamen : il est envoyé à l’auteur."))
     with transaction.atomic():
         locked = Review.objects.select_for_update().select_related("statement").get(pk=review.pk)
         if locked.status != Review.Status.OPEN:
@@ -62,12 +62,12 @@ def decide(review, by, action, reason):
         comment = Comment.objects.filter(pk=statement.comment_number).first()
         if action == REVERSE:
             if comment is None or comment.status == Status.DELETED:
-                raise ValidationError(_t("Ce commentaire n’existe plus : la décision ne peut qu’être maintenue."))
+                raise ValidationError(_t("Ce commentaire n’existe plus : la décision ne peut qu’être maintenue."))
             for _comment, why in moderation.approve([comment], by).skipped:
                 raise ValidationError(why)
         status = Review.Status.REVERSED if action == REVERSE else Review.Status.UPHELD
         Review.objects.filter(pk=locked.pk).update(status=status, decided_at=timezone.now(), decided_by=by, reason=reason)
-        said = _t("Décision annulée : %(reason)s") if action == REVERSE else _t("Décision maintenue : %(reason)s")
+        said = _t("Décision annulée : %(reason)s") if action == REVERSE else _t("Décision maintenue : %(reason)s")
         audit.record(Decision.Action.REVIEW, comment=comment, author=statement.author_id, moderator=by,
                      reason=said % {"reason": reason})
         if statement.email:

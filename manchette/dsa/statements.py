@@ -84,20 +84,20 @@ def issue(decision):
 
 def _ground(decision, notice):
     if notice is not None and notice.decided_ground:
-        return Statement.Basis.LAW, _t("Contenu illicite : %(cited)s") % {"cited": grounds.cited(notice.decided_ground)}
-    rule = _t(" (règle automatique « %(rule)s »)") % {"rule": decision.rule} if decision.automated and decision.rule else ""
+        return Statement.Basis.LAW, _t("Contenu illicite : %(cited)s") % {"cited": grounds.cited(notice.decided_ground)}
+    rule = _t(" (règle automatique « %(rule)s »)") % {"rule": decision.rule} if decision.automated and decision.rule else ""
     reason = decision.reason or _t("contraire à notre charte")
-    return Statement.Basis.TERMS, _t("Charte de participation : %(reason)s%(rule)s") % {"reason": reason, "rule": rule}
+    return Statement.Basis.TERMS, _t("Charte de participation : %(reason)s%(rule)s") % {"reason": reason, "rule": rule}
 
 
 def _facts(statement, decision, comment, notice, flags):
     """The facts and circumstances (Art. 17(3)(b)), as sentences in the site's language."""
     lines = []
     if comment is not None:
-        lines.append(_t("Commentaire n° %(number)s, posté le %(date)s sous l’article « %(title)s ».") % {
+        lines.append(_t("Commentaire n° %(number)s, posté le %(date)s sous l’article « %(title)s ».") % {
             "number": comment.pk, "date": when(comment.created_at), "title": statement.article_title})
     if notice is not None:
-        lines.append(_t("Un signalement de contenu illicite (référence %(reference)s), reçu le %(date)s, le désignait comme : %(ground)s.") % {
+        lines.append(_t("Un signalement de contenu illicite (référence %(reference)s), reçu le %(date)s, le désignait comme : %(ground)s.") % {
             "reference": notice.reference, "date": when(notice.created_at), "ground": notice.get_ground_display()})
     reports = Report.objects.filter(comment_id=decision.comment_number, resolved_at=decision.created_at)
     readers = reports.exclude(pk=getattr(notice, "report_id", None)).count() if comment is not None else 0
@@ -105,7 +105,7 @@ def _facts(statement, decision, comment, notice, flags):
         lines.append(ngettext("Un lecteur l’avait signalé aux modérateurs.",
                               "%(count)s lecteurs l’avaient signalé aux modérateurs.", readers) % {"count": readers})
     if flags:
-        lines.append(_t("Un contrôle automatique l’avait repéré : %(flags)s.") % {"flags": " ; ".join(flags)})
+        lines.append(_t("Un contrôle automatique l’avait repéré : %(flags)s.") % {"flags": " ; ".join(flags)})
     if decision.automated:
         lines.append(_t("Il a été refusé automatiquement à son envoi, le %(date)s.") % {"date": when(decision.created_at)})
     elif statement.published:

@@ -71,7 +71,7 @@ def csrf_post(client, url, data):
 
 NOTICE = {
     "ground": "haine",
-    "explanation": "Ce commentaire appelle à « chasser » les élus d’un parti, ce qui est une incitation à la haine.",
+    "explanation": "Ce commentaire appelle à « chasser » les élus d’un parti, ce qui est une incitation à la haine.",
     "name": "Marc Lambert",
     "email": "marc.lambert@example.org",
     "good_faith": "on",

@@ -58,7 +58,7 @@ def test_from_a_notice_to_a_reversed_removal(comment, author, moderators, smtp_s
     statement = Statement.objects.get()
     assert statement.notice == notice and statement.moderator == first and statement.basis == Statement.Basis.LAW
     text = body(statement_mail)
-    assert "« Le budget communal adopté »" in statement_mail["Subject"] and "a été retiré" in statement_mail["Subject"]
+    assert "« Le budget communal adopté »" in statement_mail["Subject"] and "a été retiré" in statement_mail["Subject"]
     assert "Bonjour Jeanne Dupont" in text and statement.reference in text
     assert "Incitation à la haine" in text and "loi du 30 juillet 1981" in text
     assert "aucun moyen automatisé n’a servi à repérer votre commentaire" in text
