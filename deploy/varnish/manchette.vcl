@@ -57,8 +57,9 @@ sub vcl_recv {
         set sess.send_timeout = 1d;
         return (pass);
     }
-    # The newsroom, accounts, private documents, the API, the token of shared forms, the edge's own blocks.
-    if (req.url ~ "^/(admin|django-admin|compte|documents|api|_jeton|_fragments)(/|\?|$)") {
+    # The newsroom, accounts, private documents, the API, the edge's own blocks. (The token of shared forms,
+    # /_jeton/, is looked up like any page: it comes private and with its cookie, so it is never kept.)
+    if (req.url ~ "^/(admin|django-admin|compte|documents|api|_fragments)(/|\?|$)") {
         return (pass);
     }
     # Someone logged in (the session, the reader's name, staff) or with messages waiting: their own answer.
