@@ -78,7 +78,8 @@ def test_a_moderator_sees_their_desks_by_default(newsroom, moderator_client):
     assert "Avis sur le monde." in one and "Avis sur le budget." not in one
     assert f'<option value="{world.pk}" selected>Monde</option>' in one
     # Subsections are listed under their section.
-    assert "<option value=\"%s\">— Liège</option>" % newsroom["sections"]["liege"].pk in html
+    liege = newsroom["sections"]["liege"]
+    assert f'<option value="{liege.pk}">— Liège</option>' in html
 
 
 def test_without_desks_the_queue_shows_everything(newsroom, staff):
