@@ -36,7 +36,7 @@ ELSEWHERE = "autres"
 PLACES = {HOME: _("La une"), ELSEWHERE: _("Ailleurs (fil info, recherche, fichiers…)")}
 CACHE_STATES = ("HIT", "MISS", "PASS")
 # Paths whose section was found, remembered (articles are read over and over); at most this many.
-REMEMBERED_PATHS = 100_000
+REMEMBERED_PATHS = 10_000
 # Error paths counted one by one, at most: past this, the rarer half is forgotten (a scanner's thousands of
 # made-up paths), so the most frequent stay on top while the totals stay exact.
 ERROR_PATHS = 10_000
