@@ -192,6 +192,7 @@ def serve(args):
     # The workers of this run share their renders (edge/machine.py); no other run, older code included, does.
     os.environ[machine.RUN_VARIABLE] = run = f"run-{secrets.token_hex(6)}"
     machine.forget_old_runs(settings.DATA_DIR, keep=run)
+    _count_metrics(serving=True)
     uvicorn.run(
         "manchette.asgi:application",
         host=args.host, port=args.port, workers=args.workers,
@@ -209,6 +210,20 @@ def serve(args):
     return 0
 
 
+def _count_metrics(serving):
+    """Server and worker processes count into DATA_DIR/metrics when metrics are served (operations/metrics.py);
+    a server starts afresh there, and answers scrapes at METRICS_ADDRESS from its main process."""
+    from manchette.operations import metrics
+
+    if not metrics.wanted():
+        return
+    if serving:
+        metrics.clean(metrics.folder())
+    metrics.enable(metrics.folder())
+    if serving:
+        metrics.listen(metrics.folder())
+
+
 def worker(argv):
     from django.core.management import call_command
 
@@ -220,6 +235,7 @@ def worker(argv):
         print(f"manchette worker : {refusal}", file=sys.stderr)
         return 2
     _data_dirs()
+    _count_metrics(serving=False)
     call_command("migrate", interactive=False, verbosity=0)
     # Anything that fell due while no worker ran is published now, then the queue takes over.
     call_command("publish_scheduled", verbosity=0)

@@ -26,6 +26,7 @@ from . import fragments, invalidation, personal, queries, views_counter
 from .machine import MachineRenders, folder
 from .middleware import FRAGMENTS_HEADER, PERSONAL_HEADER, PRIVATE_PREFIXES
 from .store import Entry, PageStore, deflate, gzip_of
+from .views_counter import PREFETCH_HEADERS, prefetching
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 STORED_STATUSES = frozenset({200, 404})
@@ -43,6 +44,10 @@ ASSEMBLED = b"ASSEMBLED"
 # renderings are kept per process.
 FRAGMENT_GRACE_SECONDS = 10
 GRACED_BLOCKS = 2000
+# What the access log says of an answer Django rendered that carries no X-Cache (set in the request's state):
+# PASS, rendered for this request alone and never kept; MISS, a HEAD the cache did not hold.
+CACHE_STATE = "edge.cache"
+PASS = "PASS"
 # How many URLs the edge remembers as answering each reader differently.
 PERSONAL_URLS = 10_000
 # While another process of the machine renders a page (machine.py): how often to look, and for how long.
@@ -51,16 +56,24 @@ MACHINE_WAIT_SECONDS = 10
 
 
 class Read:
-    """A read any reader could have made, as the cache sees it."""
+    """A read any reader could have made, as the cache sees it; with what the view counter and the access log
+    read of it, and, once answer() has answered it, the answer's status and body bytes."""
 
-    __slots__ = ("gzip", "key", "modified_since", "none_match", "reader")
+    __slots__ = (
+        "agent", "gzip", "key", "modified_since", "none_match", "prefetch", "reader", "referer", "size", "status",
+    )
 
-    def __init__(self, key, gzip, reader, none_match, modified_since):
+    def __init__(self, key, gzip, reader, none_match, modified_since, agent=b"", referer=b"", prefetch=False):
         self.key = key
         self.gzip = gzip
         self.reader = reader
         self.none_match = none_match
         self.modified_since = modified_since
+        self.agent = agent
+        self.referer = referer
+        self.prefetch = prefetch
+        self.status = 304
+        self.size = 0
 
 
 class EdgeCache:
@@ -83,6 +96,12 @@ class EdgeCache:
         self._graced = {}
         self._personal = {}
         self._listening = False
+        # Blocks asked for while putting pages together, and those of them Django had to render: the metrics'
+        # hits and misses of the "fragment" kind (pages' own come from the requests' X-Cache).
+        self.fragment_lookups = 0
+        self.fragment_renders = 0
+        # The Read of the last answer() returned.
+        self.answered = None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
@@ -95,6 +114,7 @@ class EdgeCache:
                 if scope["method"] == "GET":
                     send = self._counting(scope, read, send)
                 return await self._serve(scope, receive, send, read)
+            said(scope, PASS)
         await self.app(scope, receive, send)
 
     def shared(self, method, path, query_string, headers, scheme="http"):
@@ -103,8 +123,8 @@ class EdgeCache:
         SCHEME is part of the key: a page reached by https and by http differ in their absolute URLs."""
         if method not in READ_METHODS or path.startswith(PRIVATE_PREFIXES):
             return None
-        host = b""
-        gzip = reader = False
+        host = agent = referer = b""
+        gzip = reader = prefetch = False
         none_match = modified_since = None
         for name, value in headers:
             if name == b"cookie":
@@ -122,7 +142,16 @@ class EdgeCache:
                 none_match = value
             elif name == b"if-modified-since":
                 modified_since = value
-        return Read((host, path, queries.canonical(path, query_string), scheme), gzip, reader, none_match, modified_since)
+            elif name == b"user-agent":
+                agent = value
+            elif name == b"referer":
+                referer = value
+            elif name in PREFETCH_HEADERS:
+                prefetch = prefetch or prefetching(value)
+        return Read(
+            (host, path, queries.canonical(path, query_string), scheme), gzip, reader, none_match, modified_since,
+            agent, referer, prefetch,
+        )
 
     def fresh(self, key):
         """What the cache holds for KEY as things stand now, or None."""
@@ -141,12 +170,18 @@ class EdgeCache:
         entry = self.fresh(read.key)
         if entry is None:
             return None
+        # The fast path reads it right after, for the access log (its status and body bytes are set below).
+        self.answered = read
         if (read.none_match is not None or read.modified_since is not None) and entry.not_modified(
             read.gzip, read.none_match, read.modified_since
         ):
             return entry.wire_not_modified(read.gzip, HIT, server_headers)
-        self.counter.seen(method, entry.status, read.key[0], path, headers)
-        return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
+        self.counter.seen_from(method, entry.status, read.key[0], path, read.agent, read.prefetch)
+        head = method == "HEAD"
+        read.status = entry.status
+        if not head:
+            read.size = len(entry.variant(read.gzip)[1])
+        return entry.wire(read.gzip, head, HIT, server_headers)
 
     def _counting(self, scope, read, send):
         """SEND, counting the view once the answer's status is known (views_counter.py)."""
@@ -154,7 +189,7 @@ class EdgeCache:
 
         async def send_on(message):
             if message["type"] == "http.response.start":
-                counter.seen("GET", message["status"], read.key[0], scope["path"], scope["headers"])
+                counter.seen_from("GET", message["status"], read.key[0], scope["path"], read.agent, read.prefetch)
             await send(message)
 
         return send_on
@@ -170,6 +205,7 @@ class EdgeCache:
 
     async def _serve(self, scope, receive, send, read):
         if read.reader and self._answers_each_reader(read.key):
+            said(scope, PASS)
             return await self.app(scope, receive, send)
         born = self.versions.current()
         entry = self.fresh(read.key)
@@ -185,6 +221,7 @@ class EdgeCache:
             return await send_entry(send, entry, read, scope["method"] == "HEAD", HIT)
         if scope["method"] == "HEAD":
             # Django answers HEAD without a body: nothing worth keeping.
+            said(scope, MISS.decode())
             return await self.app(self._for_everyone(scope, markers=False), receive, send)
         await self._fill(scope, receive, send, read, born)
 
@@ -243,6 +280,7 @@ class EdgeCache:
                 if len(self._personal) >= PERSONAL_URLS:
                     self._personal.clear()
                 self._personal[read.key] = time.monotonic() + self.default_ttl
+                said(scope, PASS)
                 await self.app(scope, body_then(receive), without_internal_headers(send))
         finally:
             self.machine.unlock(lock)
@@ -349,6 +387,7 @@ class EdgeCache:
         return entry
 
     async def _fragment(self, scope, path):
+        self.fragment_lookups += 1
         key = (dict(scope["headers"]).get(b"host", b""), path, b"", scope.get("scheme", "http"))
         entry = self.fresh(key)
         if entry is not None:
@@ -383,6 +422,7 @@ class EdgeCache:
                 if entry is not None:
                     rendering.set_result(entry)
                     return self._remember(key, path, entry)
+            self.fragment_renders += 1
             answer = Collected()
             block_scope = {
                 **scope, "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
@@ -416,6 +456,13 @@ class EdgeCache:
 
     async def startup(self):
         self._listen()
+
+
+def said(scope, label):
+    """Leaves LABEL in the request's state for the access log: what an answer without X-Cache was."""
+    state = scope.get("state")
+    if state is not None:
+        state[CACHE_STATE] = label
 
 
 def body_then(receive):

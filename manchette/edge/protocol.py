@@ -6,6 +6,10 @@ cache can answer now skips all of it: once the headers are parsed, the stored by
 socket. Everything else (misses, logged-in readers, POST, the live stream, pipelined requests behind a
 pending answer, a client not reading its answers) takes uvicorn's ordinary path into the same application.
 
+A request answered here is recorded for the access log and the metrics as one tuple appended to a list
+(`stack.recorder.records`, see manchette/operations/accesslog.py): the lines are written, and the counts
+made, later and in batches.
+
 It also refuses what uvicorn alone would take: request lines, headers and heads past their limits (httptools
 gathers a whole header before calling back, so the bytes of an unfinished head are counted as they arrive),
 connections that do not finish their head in time, and connections past the concurrency limit, which are
@@ -16,6 +20,7 @@ import asyncio
 import functools
 import resource
 import urllib.parse
+from time import perf_counter
 from typing import NamedTuple
 
 import httptools
@@ -134,6 +139,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         # application (then every request takes the ordinary path).
         self.stack = self.app if isinstance(self.app, Stack) else None
         self.edge = self.stack.edge if self.stack is not None else None
+        recorder = self.stack.recorder if self.stack is not None else None
+        self.records = recorder.records if recorder is not None and recorder.started else None
+        self.received_at = 0.0
+        self.method = ""
         self.limits = limits()
         self.refused = None
         # Reading a head: since when (loop time; None while an answer is on its way or after the head), its
@@ -177,6 +186,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if self.refused is not None:
             return
         self.ended_here = False
+        self.received_at = perf_counter()
         # uvicorn's data_received, with our refusals; kept lean, as everything a whole request goes through.
         if self.timeout_keep_alive_task is not None:
             self.timeout_keep_alive_task.cancel()
@@ -239,7 +249,29 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.body_since = self.sweeper.now
         super().on_body(body)
 
-    # on_url and on_header are uvicorn's, with the limits: called for every header, they stay lean.
+    # on_message_begin, on_url and on_header are uvicorn's, with the limits: called for every request or header,
+    # they stay lean.
+
+    def on_message_begin(self):
+        # Without the ASGI scope, which a request answered from the cache never needs: made by _scope() when the
+        # request takes the ordinary path.
+        self.url = b""
+        self.expect_100_continue = False
+        self.headers = []
+
+    def _scope(self):
+        """uvicorn's scope of the request (its on_message_begin's), before its on_headers_complete fills it in."""
+        return {
+            "type": "http",
+            "asgi": {"version": self.asgi_version, "spec_version": "2.3"},
+            "http_version": "1.1",
+            "server": self.server,
+            "client": self.client,
+            "scheme": self.scheme,
+            "root_path": self.root_path,
+            "headers": self.headers,
+            "state": self.app_state.copy(),
+        }
 
     def on_url(self, url):
         self.url += url
@@ -281,13 +313,23 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if len(self.headers) > self.limits.headers:
             self._refusing(HEAD_TOO_LARGE)  # their bytes are capped as they come: counted once, here
         # As uvicorn decides for its own answers: HTTP/1.0 connections close after one.
-        keep_alive = self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive()
+        version = self.parser.get_http_version()
+        keep_alive = version != "1.0" and self.parser.should_keep_alive()
         answer = self._cached_answer(keep_alive)
         if answer is None:
+            self.scope = self._scope()
             return super().on_headers_complete()
         self.transport.write(answer)
         self.cycle = ANSWERED
         self.server_state.total_requests += 1
+        if self.records is not None:
+            # accesslog.RECORD; the reader's address is worked out when the line is written.
+            read = self.edge.answered
+            now = perf_counter()
+            self.records.append((
+                now, self.client, True, self.method, self.url, version, self.headers, read.status, read.size,
+                now - self.received_at, "HIT", read.agent, read.referer,
+            ))
         if keep_alive:
             self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
         else:
@@ -314,7 +356,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         server_headers = self._server_headers()
         if not keep_alive:
             server_headers += b"connection: close\r\n"
-        method = self.parser.get_method().decode()
+        method = self.method = self.parser.get_method().decode()
         # The scheme the ASGI path would see behind a trusted proxy (edge/proxies.py): it is part of the key.
         scheme = self.stack.proxies.scheme(self.client, self.scheme, self.headers) if self.stack.proxies else self.scheme
         return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers, scheme)

@@ -20,9 +20,14 @@ logger = logging.getLogger(__name__)
 SCHEMES = frozenset({"http", "https"})
 
 
+# Peers whose trust is remembered (parsing an address costs more than a cached page's lookup).
+REMEMBERED = 4096
+
+
 class TrustedProxies:
     def __init__(self, proxies=()):
         self.networks = tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy.strip())
+        self._trusted = {}
 
     def __bool__(self):
         return bool(self.networks)
@@ -30,6 +35,14 @@ class TrustedProxies:
     def trusts(self, host):
         if not self.networks or not host:
             return False
+        trusted = self._trusted.get(host)
+        if trusted is None:
+            if len(self._trusted) >= REMEMBERED:
+                self._trusted.clear()
+            trusted = self._trusted[host] = self._in_networks(host)
+        return trusted
+
+    def _in_networks(self, host):
         try:
             address = ipaddress.ip_address(host)
         except ValueError:

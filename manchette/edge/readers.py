@@ -46,13 +46,15 @@ def watched():
     return frozenset(_watched)
 
 
-def changed(keys):
-    """Once the current transaction commits, no cached page showing one of KEYS (or EVERYTHING) is fresh."""
+def changed(keys, since=None):
+    """Once the current transaction commits, no cached page showing one of KEYS (or EVERYTHING) is fresh.
+
+    SINCE: when the change was due to reach readers (a publication), for the metrics."""
     if keys is EVERYTHING:
-        transaction.on_commit(invalidate_all)
+        transaction.on_commit(lambda: invalidate_all(since=since))
     else:
         keys = frozenset(keys)
-        transaction.on_commit(lambda: invalidate(keys))
+        transaction.on_commit(lambda: invalidate(keys, since=since))
 
 
 def page_lists(page):
@@ -111,13 +113,19 @@ def deleted(sender, instance, **kwargs):
         changed(keys(instance))
 
 
-def published(instance, **kwargs):
+def published(instance, revision=None, **kwargs):
     before = getattr(instance, "_edge_lists_before", None)
     keys = page_keys(instance, lists=False)
     after = page_lists(instance)
     if before != after:
         keys |= after | (before or set())
-    changed(keys)
+    changed(keys, since=due(instance, revision))
+
+
+def due(page, revision):
+    """When a publication was due: its scheduled time (the revision still holds it in memory while Wagtail
+    publishes it, though the row is cleared), or now."""
+    return getattr(revision, "approved_go_live_at", None) or page.last_published_at
 
 
 def unpublished(instance, **kwargs):

@@ -1,8 +1,10 @@
 """The ASGI application the server runs: the layers in front of Django, and what starts and stops with them.
 
 manchette/asgi.py builds it in one place. The server's own protocol (protocol.py) is handed the parts it
-needs by name (`stack.edge`, `stack.proxies`, `stack.stopping()`); no layer looks for another. A request
-behind a trusted proxy gets the reader's address and scheme here, before any layer (proxies.py).
+needs by name (`stack.edge`, `stack.proxies`, `stack.recorder`, `stack.stopping()`); no layer looks for
+another. A request behind a trusted proxy gets the reader's address and scheme here, before any layer
+(proxies.py); every request is then recorded for the access log and the metrics by `stack.recorder`, once
+a hook has started it (manchette/operations/accesslog.py), as the fast path records those it answers.
 
 Hooks run in the order given at start-up, and in reverse at shutdown. `stopping` runs as soon as the server
 begins to stop, before it waits for connections to end: a live stream never ends by itself, so it must be
@@ -32,10 +34,11 @@ async def _run(function):
 
 
 class Stack:
-    def __init__(self, app, *, edge=None, proxies=None, hooks=()):
+    def __init__(self, app, *, edge=None, proxies=None, recorder=None, hooks=()):
         self.app = app
         self.edge = edge  # the edge cache, which the server's fast path answers from
         self.proxies = proxies  # the proxies whose X-Forwarded-* headers are believed (proxies.py), if any
+        self.recorder = recorder  # records each request answered (`records`, `serve()`) once `started`, if any
         self.hooks = tuple(hooks)
         self._stopping = False
 
@@ -44,6 +47,8 @@ class Stack:
             return await self._lifespan(receive, send)
         if self.proxies:
             scope = self.proxies.scope(scope)
+        if self.recorder is not None and self.recorder.started and scope["type"] == "http":
+            return await self.recorder.serve(self.app, scope, receive, send)
         await self.app(scope, receive, send)
 
     async def startup(self):

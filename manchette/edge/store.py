@@ -11,6 +11,8 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from .fragments import PREFIX as FRAGMENTS_PREFIX
+
 COMPRESSIBLE_TYPES = (
     b"text/", b"application/json", b"application/xml", b"application/rss+xml", b"application/atom+xml",
     b"application/javascript", b"image/svg+xml",
@@ -199,6 +201,19 @@ def _vary_on_encoding(headers):
     return [*headers, (b"vary", b"Accept-Encoding")]
 
 
+KINDS = ("page", "shell", "fragment")
+
+
+def kind_of(key):
+    """What a key of the edge stands for, as the metrics label it: a page, a page with markers where blocks go
+    (its key ends with b"shell", app.py), or a block; never the key itself."""
+    if not isinstance(key, tuple) or len(key) < 2:
+        return "page"
+    if len(key) > 4:
+        return "shell"
+    return "fragment" if key[1].startswith(FRAGMENTS_PREFIX) else "page"
+
+
 class PageStore:
     """Entries by key within a number of entries and of bytes, least recently used first out.
 
@@ -218,6 +233,8 @@ class PageStore:
         self.new_bytes = 0
         self._entries = OrderedDict()
         self._new = OrderedDict()
+        # Entries pushed out to make room, by kind (kind_of): read by the metrics.
+        self.evictions = dict.fromkeys(KINDS, 0)
 
     def __len__(self):
         return len(self._entries) + len(self._new)
@@ -264,7 +281,8 @@ class PageStore:
             self._pop(self._entries)
 
     def _pop(self, part):
-        _, evicted = part.popitem(last=False)
+        key, evicted = part.popitem(last=False)
+        self.evictions[kind_of(key)] += 1
         self.bytes -= evicted.size
         if part is self._new:
             self.new_bytes -= evicted.size

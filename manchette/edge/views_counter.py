@@ -47,11 +47,20 @@ def is_reader(headers):
     for name, value in headers:
         if name == b"user-agent":
             agent = value
-        elif name in PREFETCH_HEADERS:
-            lowered = value.lower()
-            if b"prefetch" in lowered or b"preview" in lowered or b"prerender" in lowered:
-                return False
-    return bool(agent) and _is_person(agent)
+        elif name in PREFETCH_HEADERS and prefetching(value):
+            return False
+    return reads(agent)
+
+
+def prefetching(value):
+    """Whether the value of one of PREFETCH_HEADERS says the page is fetched ahead, not read."""
+    lowered = value.lower()
+    return b"prefetch" in lowered or b"preview" in lowered or b"prerender" in lowered
+
+
+def reads(agent, prefetch=False):
+    """Whether a request from AGENT (its User-Agent, or None), PREFETCH or not, is a person reading."""
+    return not prefetch and bool(agent) and _is_person(agent)
 
 
 # What ROBOTS said of each User-Agent seen lately: the search costs ~20 µs on a browser's long User-Agent, a
@@ -85,6 +94,11 @@ class ViewCounter:
     def seen(self, method, status, host, path, headers):
         """A read answered: counted when it is a reader's GET answered with a 200."""
         if method == "GET" and status == 200 and is_reader(headers):
+            self.count(host, path)
+
+    def seen_from(self, method, status, host, path, agent, prefetch):
+        """seen(), from the User-Agent and the prefetch headers already read (the edge's Read)."""
+        if method == "GET" and status == 200 and reads(agent, prefetch):
             self.count(host, path)
 
     def count(self, host, path):

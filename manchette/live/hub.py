@@ -99,6 +99,7 @@ class Hub:
         self._places = {}
         self.memories = {}  # topic name -> Memory, for the topics pages here follow
         self.head = 0  # the last event read from the log
+        self.delivered = 0  # events handed to streams as they came (replays apart): read by the metrics
         self.buffer_limit = settings.LIVE_STREAM_BUFFER_BYTES
         self.max_streams = settings.LIVE_MAX_STREAMS
         self.max_topics = settings.LIVE_TOPICS_IN_MEMORY
@@ -214,15 +215,19 @@ class Hub:
         if len(topics) == 1:
             # The usual case (one topic moved): one chunk for every stream that follows it.
             chunk = b"".join(frame for _, frame in batch)
-            for stream in self.memories[topics.pop()].streams:
+            streams = self.memories[topics.pop()].streams
+            self.delivered += len(batch) * len(streams)
+            for stream in streams:
                 stream.push(chunk, limit)
             return
         shared = {}  # topics of a stream -> its chunk: streams following the same topics share one
         for stream in set().union(*(self.memories[topic].streams for topic in topics)):
             chunk = shared.get(stream.topics)
             if chunk is None:
-                chunk = shared[stream.topics] = b"".join(frame for topic, frame in batch if topic in stream.topics)
-            stream.push(chunk, limit)
+                frames = [frame for topic, frame in batch if topic in stream.topics]
+                shared[stream.topics] = chunk = (b"".join(frames), len(frames))
+            self.delivered += chunk[1]
+            stream.push(chunk[0], limit)
 
     async def _catch_up(self, last_id):
         """A reader coming from another process or machine may have seen events this one has not read yet."""

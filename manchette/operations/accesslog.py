@@ -1,0 +1,386 @@
+"""Access logs: one line per request, the server's fast path included, written in batches off the serving path.
+
+Both paths append each request they answer to the process's `Recorder.records`, as a plain tuple (RECORD):
+the fast path (edge/protocol.py) once its answer is written, the ASGI path (edge/stack.py, `serve()` below)
+once the application has answered. That is all a request costs. Every FLUSH_SECONDS the server's loop takes
+the records, counts them for the metrics (metrics.py) and turns them into lines, which a thread of their own
+writes: to stdout (ACCESS_LOG=-, the default), appended to a file (ACCESS_LOG=/path), or nowhere (off). A
+destination that cannot keep up loses lines (counted, `manchette_access_log_dropped_lines_total`), never
+slows the readers down.
+
+Lines are JSON objects (ACCESS_LOG_FORMAT=json), keys: time (ISO 8601, TIME_ZONE's offset), ip, method,
+path (with its query string, as the client sent it), status, bytes (of the body), duration_ms, cache (HIT:
+from the edge's memory; MISS: rendered, and kept if it may be; PASS: rendered for this reader alone, never
+kept; "": not a page, static files and the live stream), user_agent, referer; or Apache's combined format
+(ACCESS_LOG_FORMAT=combined), where quotes, backslashes and control characters are written \\xHH. The
+address is the reader's, behind a trusted proxy (TRUSTED_PROXIES, edge/proxies.py), the peer's otherwise.
+
+Several server processes write to one destination: each write is whole lines, appended (O_APPEND) to a
+file, and at most PIPE_BUF bytes to a pipe, so that lines of two processes never mix. A file moved away
+(logrotate) is reopened at the next write.
+"""
+
+import datetime
+import json
+import logging
+import os
+import queue
+import select
+import stat
+import threading
+import time
+import zoneinfo
+from time import perf_counter
+
+from django.conf import settings
+
+from manchette.edge.app import CACHE_STATE
+
+logger = logging.getLogger(__name__)
+
+# (done, client, resolve, method, target, http_version, headers, status, bytes, duration, cache, user_agent,
+# referer): DONE is perf_counter() when answered; CLIENT the scope's (host, port), or the peer's when RESOLVE says
+# the trusted proxies must still be asked; TARGET the request's path and query as sent (bytes); DURATION in
+# seconds; the User-Agent and Referer as sent (bytes, b"" when absent).
+RECORD = "done client resolve method target http_version headers status bytes duration cache user_agent referer"
+FLUSH_SECONDS = 0.05
+# Lines waiting for the writer beyond this are dropped.
+MAX_WAITING_BYTES = 16 * 2**20
+PIPE_BUF = select.PIPE_BUF
+# What the edge's X-Cache says, as the log says it (an assembled page is the edge's too).
+CACHE_LABELS = {b"HIT": "HIT", b"ASSEMBLED": "HIT", b"MISS": "MISS"}
+# Remembered escapes (user agents, referers, paths repeat): at most this many of each.
+REMEMBERED = 4096
+
+
+class Recorder:
+    """One per server process: the records of the requests answered, flushed from the loop."""
+
+    def __init__(self, log=None, metrics=None, proxies=None):
+        self.log = log
+        self.metrics = metrics
+        self.proxies = proxies or None
+        self.records = []
+        self.started = False  # records are taken once flushing has started (lifespan), never before
+        self._timer = None
+
+    def __bool__(self):
+        return self.log is not None or self.metrics is not None
+
+    async def serve(self, app, scope, receive, send):
+        """APP answers SCOPE; the request is recorded once it has (the ASGI path's part)."""
+        started = perf_counter()
+        answer = [500, 0, ""]  # what uvicorn sends when the application fails before answering
+
+        async def send_on(message):
+            if message["type"] == "http.response.body":
+                answer[1] += len(message.get("body", b""))
+            elif message["type"] == "http.response.start":
+                answer[0] = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name == b"x-cache":
+                        answer[2] = CACHE_LABELS.get(value, "")
+            await send(message)
+
+        try:
+            await app(scope, receive, send_on)
+        finally:
+            cache = answer[2] or (scope.get("state") or {}).get(CACHE_STATE, "")
+            target = scope.get("raw_path") or scope["path"].encode()
+            if scope.get("query_string"):
+                target += b"?" + scope["query_string"]
+            agent = referer = b""
+            for name, value in scope["headers"]:
+                if name == b"user-agent":
+                    agent = value
+                elif name == b"referer":
+                    referer = value
+            done = perf_counter()
+            self.records.append((
+                done, scope.get("client"), False, scope["method"], target, scope.get("http_version", "1.1"),
+                scope["headers"], answer[0], answer[1], done - started, cache, agent, referer,
+            ))
+
+    # Flushing, from the server's loop
+
+    def start(self):
+        """Starts flushing (the server's start-up, in its loop); with neither log nor metrics, nothing is recorded."""
+        import asyncio
+
+        if not self:
+            return
+        if self.log is not None:
+            self.log.start()
+        if self.metrics is not None:
+            self.metrics.start()
+        self._loop = asyncio.get_running_loop()
+        self._timer = self._loop.call_later(FLUSH_SECONDS, self._tick)
+        self.started = True
+
+    def _tick(self):
+        try:
+            self.flush()
+        except Exception:
+            logger.exception("access log: records lost")
+        self._timer = self._loop.call_later(FLUSH_SECONDS, self._tick)
+
+    def flush(self):
+        records = self.records[:]
+        del self.records[: len(records)]
+        if not records:
+            if self.metrics is not None:
+                self.metrics.fold([])
+            return
+        if self.log is not None:
+            self.log.write(records, self.proxies)
+        if self.metrics is not None:
+            self.metrics.fold(records)
+
+    def stop(self):
+        """What is left is flushed and written (the server's shutdown)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.flush()
+        if self.log is not None:
+            self.log.close()
+        if self.metrics is not None:
+            self.metrics.stop()
+
+
+class Lines:
+    """Records as text lines. What clients sent is escaped once per value, and the parts of a line that repeat
+    from one request to the next (the same page, the same browser) are put together once: a line then costs a
+    few lookups and one formatting, in one loop without calls (lines())."""
+
+    def __init__(self, time_zone):
+        self.zone = zoneinfo.ZoneInfo(time_zone)
+        self._second = None
+        self._stamp = ("", "")
+        self._escaped = {}
+        self._parts = {}
+
+    def stamp(self, second):
+        """(date and time, offset) of SECOND (an int), worked out once a second."""
+        if second != self._second:
+            self._second = second
+            self._stamp = self.stamps(datetime.datetime.fromtimestamp(second, self.zone))
+        return self._stamp
+
+    def escaped(self, value):
+        return remembered(self._escaped, value, self.escape)
+
+    def part(self, values):
+        """The piece of a line that VALUES make (its name in PARTS, then what goes in it), remembered."""
+        return remembered(self._parts, values, self.piece)
+
+    def piece(self, values):
+        return self.PARTS[values[0]] % tuple(map(self.escaped, values[1:]))
+
+
+def remembered(memory, key, make):
+    found = memory.get(key)
+    if found is None:
+        if len(memory) >= REMEMBERED:
+            memory.clear()
+        found = memory[key] = make(key)
+    return found
+
+
+class JsonLines(Lines):
+    LINE = '{"time":"%s.%03d%s","ip":%s,%s%.3f%s'
+    PARTS = {
+        "request": '"method":%s,"path":%s,"status":%s,"bytes":%s,"duration_ms":',
+        "reader": ',"cache":%s,"user_agent":%s,"referer":%s}\n',
+    }
+
+    @staticmethod
+    def stamps(moment):
+        return moment.strftime("%Y-%m-%dT%H:%M:%S"), moment.isoformat()[19:]
+
+    @staticmethod
+    def escape(value):
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "backslashreplace")
+        return json.dumps(value)  # ASCII only: control characters, quotes and line separators escaped
+
+    def lines(self, records, proxies=None, clock=0.0):
+        """Lines of RECORDS; CLOCK is how far time.time() is ahead of perf_counter()."""
+        line, parts, escaped, stamp, part = self.LINE, self._parts, self._escaped, self.stamp, self.part
+        made = []
+        for done, client, resolve, method, target, _, headers, status, size, duration, cache, agent, referer in records:
+            if resolve and proxies is not None:
+                client = proxies.resolve(client, "http", headers)[0]
+            ip = client[0] if client else ""
+            moment = done + clock
+            second = int(moment)
+            day, offset = self._stamp if second == self._second else stamp(second)
+            request = parts.get(("request", method, target, status, size)) or part(("request", method, target, status, size))
+            reader = parts.get(("reader", cache, agent, referer)) or part(("reader", cache, agent, referer))
+            made.append(line % (
+                day, (moment - second) * 1000, offset, escaped.get(ip) or self.escaped(ip), request, duration * 1000, reader,
+            ))
+        return made
+
+
+# Apache's combined format escapes these as \xHH, as nginx does: nothing a client sends can end a field or a line.
+_COMBINED_ESCAPES = {code: f"\\x{code:02X}" for code in (*range(0x20), 0x22, 0x5C, *range(0x7F, 0x100))}
+
+
+class CombinedLines(Lines):
+    LINE = "%s - - [%s %s] %s"
+    PARTS = {"request": '"%s %s HTTP/%s" %s %s "%s" "%s"\n'}
+
+    @staticmethod
+    def stamps(moment):
+        return moment.strftime("%d/%b/%Y:%H:%M:%S"), moment.strftime("%z")
+
+    @staticmethod
+    def escape(value):
+        if isinstance(value, int):
+            return str(value or "-")  # a size of 0 is "-"
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        return value.translate(_COMBINED_ESCAPES) or "-"
+
+    def lines(self, records, proxies=None, clock=0.0):
+        line, parts, escaped, stamp, part = self.LINE, self._parts, self._escaped, self.stamp, self.part
+        made = []
+        for done, client, resolve, method, target, version, headers, status, size, _, _, agent, referer in records:
+            if resolve and proxies is not None:
+                client = proxies.resolve(client, "http", headers)[0]
+            ip = client[0] if client else ""
+            second = int(done + clock)
+            day, offset = self._stamp if second == self._second else stamp(second)
+            key = ("request", method, target, version, status, size, referer, agent)
+            made.append(line % (escaped.get(ip) or self.escaped(ip), day, offset, parts.get(key) or part(key)))
+        return made
+
+
+FORMATS = {"json": JsonLines, "combined": CombinedLines}
+
+
+class AccessLog:
+    """Formats records and hands their lines to a writer thread; DESTINATION "-" is stdout, else a file path."""
+
+    def __init__(self, destination, line_format="json", time_zone="UTC"):
+        self.destination = destination
+        self.lines = FORMATS[line_format](time_zone)
+        self.dropped = 0  # lines lost because the destination did not keep up or failed
+        self._queue = queue.SimpleQueue()
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._thread = None
+
+    def write(self, records, proxies=None):
+        self._hand_over(self.lines.lines(records, proxies, time.time() - perf_counter()))
+
+    def _hand_over(self, lines):
+        data = "".join(lines).encode()
+        with self._lock:
+            if self._waiting + len(data) > MAX_WAITING_BYTES:
+                self.dropped += len(lines)
+                return
+            self._waiting += len(data)
+        self._queue.put((data, len(lines)))
+
+    # The writer thread
+
+    def start(self):
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
+            self._thread.start()
+
+    def close(self, seconds=5):
+        """Writes what waits, within SECONDS, and ends the thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(seconds)
+            self._thread = None
+
+    def _run(self):
+        output = Output(self.destination)
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    return
+                data, count = item
+                with self._lock:
+                    self._waiting -= len(data)
+                try:
+                    output.write(data)
+                except OSError as error:
+                    self.dropped += count
+                    logger.warning("access log: %d lines lost (%s)", count, error)
+        finally:
+            output.close()
+
+
+class Output:
+    """Where lines go: stdout, or a file opened for appending and opened again once rotated away."""
+
+    def __init__(self, destination):
+        self.path = None if destination == "-" else destination
+        self.fd = None
+        self.identity = None
+        self.checked = 0.0
+        self.atomic = None
+
+    def write(self, data):
+        fd = self._descriptor()
+        for chunk in self._chunks(data):
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
+
+    def _descriptor(self):
+        if self.path is None:
+            if self.atomic is None:
+                mode = os.fstat(1).st_mode
+                self.atomic = PIPE_BUF if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) else None
+                self.fd = 1
+            return 1
+        now = time.monotonic()
+        if self.fd is not None and now - self.checked >= 1:
+            self.checked = now
+            try:
+                moved = os.stat(self.path)
+                moved = (moved.st_dev, moved.st_ino) != self.identity
+            except FileNotFoundError:
+                moved = True
+            if moved:
+                self.close()
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
+            opened = os.fstat(self.fd)
+            self.identity = (opened.st_dev, opened.st_ino)
+            self.atomic = PIPE_BUF if stat.S_ISFIFO(opened.st_mode) else None
+            self.checked = now
+        return self.fd
+
+    def _chunks(self, data):
+        """DATA as writes that no other process's lines can split: whole lines within PIPE_BUF for a pipe."""
+        if self.atomic is None or len(data) <= self.atomic:
+            yield data
+            return
+        start = 0
+        while start < len(data):
+            end = data.rfind(b"\n", start, start + self.atomic) + 1
+            if end <= start:  # a line longer than PIPE_BUF: alone
+                end = data.index(b"\n", start) + 1
+            yield data[start:end]
+            start = end
+
+    def close(self):
+        if self.fd is not None and self.path is not None:
+            os.close(self.fd)
+        self.fd = None
+
+
+def from_settings():
+    """The access log the settings ask for (ACCESS_LOG, ACCESS_LOG_FORMAT), or None when it is off."""
+    destination = settings.ACCESS_LOG
+    if destination.lower() in {"off", "none", ""}:
+        return None
+    return AccessLog(destination, settings.ACCESS_LOG_FORMAT, settings.TIME_ZONE)
