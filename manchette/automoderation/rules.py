@@ -55,10 +55,12 @@ DOMAINS = (
 )
 # Those spelled out after « point » or « dot » (« exemple point com »): only ones no French phrase ends with.
 SPELLED = "com|fr|be|org|info|xyz|ru|io|biz|ch"
-_ADDRESS = re.compile(r"\b(?:https?|hxxps?|ftp)://\S{1,200}|\bwww\.[a-z0-9-]{1,63}\S{0,200}")
-_DOMAIN = re.compile(rf"\b[a-z0-9][a-z0-9-]{{0,62}}\.(?:{DOMAINS})\b")
+# A domain's label: letters of any script (internationalised domains, look-alikes the folding left), digits, hyphens.
+_LABEL = r"\b[^\W_][\w-]{0,62}"
+_ADDRESS = re.compile(r"\b(?:https?|hxxps?|ftp)://\S{1,200}|\bwww\.[\w-]{1,63}\S{0,200}")
+_DOMAIN = re.compile(rf"{_LABEL}\.(?:{DOMAINS})\b")
 _SPELLED_DOMAIN = re.compile(
-    rf"\b[a-z0-9][a-z0-9-]{{0,62}}(?:\s{{0,3}}[\[(]\s{{0,3}}(?:\.|point|dot)\s{{0,3}}[\])]\s{{0,3}}"
+    rf"{_LABEL}(?:\s{{0,3}}[\[(]\s{{0,3}}(?:\.|point|dot)\s{{0,3}}[\])]\s{{0,3}}"
     rf"|\s{{1,3}}(?:point|dot)\s{{1,3}}|\s{{1,3}}\.\s{{0,3}}|\.\s{{1,3}})(?:{SPELLED})\b"
 )
 
@@ -93,7 +95,7 @@ def links(text, reading, verdict):
             found.append((start, end))
     for start, end in sorted(found)[:MAX_FLAGS]:
         written = text[start:end]
-        verdict.add("lien", _("Lien : « %(link)s »") % {"link": written[:100]}, HOLD, written)
+        verdict.add("lien", _("Lien\u00a0: «\u00a0%(link)s\u00a0»") % {"link": written[:100]}, HOLD, written)
 
 
 def _sentence_start(written):
@@ -176,9 +178,9 @@ def listed_words(text, reading, verdict):
         flags[entry.kind] += 1
         written = text[reading.tokens[first].start:reading.tokens[last].end]
         if entry.kind == Word.Kind.BANNED:
-            verdict.add("mot-interdit", _("Mot interdit : « %(word)s »") % {"word": entry.text}, REJECT, written)
+            verdict.add("mot-interdit", _("Mot interdit\u00a0: «\u00a0%(word)s\u00a0»") % {"word": entry.text}, REJECT, written)
         else:
-            verdict.add("mot-suspect", _("Mot suspect : « %(word)s »") % {"word": entry.text}, HOLD, written)
+            verdict.add("mot-suspect", _("Mot suspect\u00a0: «\u00a0%(word)s\u00a0»") % {"word": entry.text}, HOLD, written)
 
 
 # Shouting.
