@@ -22,6 +22,11 @@ ARCHIVE_SUFFIXES = {".tar": "", ".tar.gz": "gz", ".tgz": "gz"}
 CHUNK = 1024 * 1024
 
 
+def bar_options(progress):
+    """tqdm's options for a progress bar in bytes (« o », octets), shown on a terminal only (not in a cron job's log)."""
+    return {"unit": "o", "unit_scale": True, "unit_divisor": 1024, "leave": False, "disable": None if progress else True}
+
+
 class OperationError(Exception):
     """A backup or a restore that could not be done; the message is French, for the operator."""
 

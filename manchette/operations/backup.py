@@ -18,14 +18,12 @@ from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection as default_connection
 from tqdm import tqdm
 
 from . import snapshots
-from .archives import FORMAT, FORMAT_VERSION, MANIFEST, MEDIA, HashingReader, Refusal, compression, copy
+from .archives import FORMAT, FORMAT_VERSION, MANIFEST, MEDIA, HashingReader, Refusal, bar_options, compression, copy
 from .restore import STAGING_PREFIX
-
-BAR = {"unit": "o", "unit_scale": True, "unit_divisor": 1024, "leave": False}
 
 
 def default_destination():
@@ -46,9 +44,10 @@ def media_files(root):
     return found
 
 
-def backup(destination=None, *, using="default", media_root=None, progress=True):
-    """Writes a backup at DESTINATION (a folder, or an archive by its suffix); returns (its path, its manifest)."""
-    connection = connections[using]
+def backup(destination=None, *, connection=None, media_root=None, progress=True):
+    """Writes a backup of CONNECTION's database (the site's) and of MEDIA_ROOT at DESTINATION, a folder or an
+    archive by its suffix; returns (its path, its manifest)."""
+    connection = connection or default_connection
     media_root = Path(media_root or settings.MEDIA_ROOT).resolve()
     destination = Path(destination or default_destination()).absolute()
     engine = snapshots.engine(connection)
@@ -70,11 +69,11 @@ def backup(destination=None, *, using="default", media_root=None, progress=True)
 def write(writer, connection, engine, media_root, progress):
     name = snapshots.FILE_NAMES[engine]
     scratch = writer.scratch(name)
-    with tqdm(desc="Base de données", disable=not progress, **BAR) as bar:
+    with tqdm(desc="Base de données", **bar_options(progress)) as bar:
         snapshot = snapshots.dump(connection, scratch, bar)
     files = [writer.add_scratch(name, scratch)]
     media = media_files(media_root) if media_root.is_dir() else []
-    with tqdm(desc="Médias", total=sum(size for _name, _path, size in media), disable=not progress, **BAR) as bar:
+    with tqdm(desc="Médias", total=sum(size for _name, _path, size in media), **bar_options(progress)) as bar:
         for member, path, size in media:
             files.append(writer.add(member, path, size, bar))
     manifest = {
@@ -157,7 +156,9 @@ class TarWriter:
         self.partial = destination.with_name(f".{destination.name}.partial-{token}")
         self.scratch_folder = destination.with_name(f".{destination.name}.database-{token}")
         self.scratch_folder.mkdir()
-        self.archive = tarfile.open(self.partial, f"x:{compression(destination)}".rstrip(":"), format=tarfile.PAX_FORMAT)  # noqa: SIM115 — closed by commit() or abort()
+        # Level 6 as gzip's own default: media are mostly JPEG and WebP already, which level 9 would not shrink more.
+        options = {"compresslevel": 6} if compression(destination) else {}
+        self.archive = tarfile.open(self.partial, f"x:{compression(destination)}".rstrip(":"), format=tarfile.PAX_FORMAT, **options)  # noqa: SIM115 — closed by commit() or abort()
 
     def scratch(self, name):
         return self.scratch_folder / name

@@ -15,11 +15,13 @@ import os
 import shutil
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError
+from django.db import connection as default_connection
 from django.db.migrations.loader import MigrationLoader
 from tqdm import tqdm
 
@@ -32,13 +34,13 @@ from .archives import (
     MEDIA,
     OperationError,
     Refusal,
+    bar_options,
     compression,
     copy,
     member_path,
 )
 
 STAGING_PREFIX = ".restoring-"
-BAR = {"unit": "o", "unit_scale": True, "unit_divisor": 1024, "leave": False}
 EXAMPLES = 3
 
 
@@ -48,9 +50,10 @@ class Restored:
     pending: list  # migrations of this code the backup had not applied yet
 
 
-def restore(source, *, using="default", media_root=None, force=False, progress=True):
-    """Restores the backup at SOURCE (a folder or a .tar / .tar.gz archive) into the configured installation."""
-    connection = connections[using]
+def restore(source, *, connection=None, media_root=None, force=False, progress=True):
+    """Restores the backup at SOURCE (a folder or a .tar / .tar.gz archive) into CONNECTION's database (the
+    site's) and MEDIA_ROOT."""
+    connection = connection or default_connection
     source = Path(source)
     media_root = Path(media_root or settings.MEDIA_ROOT).absolute()
     engine = snapshots.engine(connection)
@@ -116,7 +119,7 @@ def stage_folder(source, staging, check_manifest, progress):
         present |= {Path(folder, name).relative_to(source).as_posix() for name in files}
     compare_names(listed, present - {MANIFEST})
     found = {}
-    with tqdm(desc="Vérification", total=sum(entry["size"] for entry in listed.values()), disable=not progress, **BAR) as bar:
+    with tqdm(desc="Vérification", total=sum(entry["size"] for entry in listed.values()), **bar_options(progress)) as bar:
         for name in listed:
             with (source / name).open("rb") as file:
                 found[name] = stage_file(file, staging / name, bar)
@@ -127,26 +130,16 @@ def stage_folder(source, staging, check_manifest, progress):
 def stage_archive(source, staging, check_manifest, progress):
     found = {}
     manifest = None
-    with (
-        tqdm.wrapattr(source.open("rb"), "read", total=source.stat().st_size, bytes=False, desc="Vérification",
-                      disable=not progress, **BAR) as raw,
-        _open_archive(source, raw) as archive,
-    ):
-        for member in archive:
-            name = str(member_path(member.name))
-            if member.isdir():
-                continue
-            if not member.isfile():
-                raise Refusal(f"« {name} » n’est pas un fichier ordinaire (lien, périphérique…) : archive refusée.")
-            if name in found or (name == MANIFEST and manifest is not None):
-                raise Refusal(f"« {name} » figure deux fois dans l’archive : refusée.")
-            if name == MANIFEST:
-                if member.size > MANIFEST_MAX_BYTES:
-                    raise Refusal(f"{MANIFEST} est trop grand ({member.size} octets) : archive refusée.")
-                manifest = read_manifest(archive.extractfile(member).read())
-                check_manifest(manifest)
-            else:
-                found[name] = stage_file(archive.extractfile(member), staging / name, size=member.size)
+    try:
+        with (
+            tqdm.wrapattr(source.open("rb"), "read", total=source.stat().st_size, bytes=False, desc="Vérification",
+                          **bar_options(progress)) as raw,
+            tarfile.open(fileobj=raw, mode="r|*") as archive,
+        ):
+            for member in archive:
+                manifest = stage_member(archive, member, staging, found, manifest, check_manifest)
+    except (tarfile.TarError, EOFError, zlib.error) as error:
+        raise Refusal(f"{source} est une archive tronquée ou illisible ({error}) : refusée.") from error
     if manifest is None:
         raise Refusal(f"{source} n’a pas de {MANIFEST} : ce n’est pas une sauvegarde complète.")
     listed = listed_files(manifest)
@@ -155,11 +148,23 @@ def stage_archive(source, staging, check_manifest, progress):
     return manifest
 
 
-def _open_archive(source, raw):
-    try:
-        return tarfile.open(fileobj=raw, mode="r|*")
-    except tarfile.TarError as error:
-        raise Refusal(f"{source} n’est pas une archive tar lisible : {error}") from error
+def stage_member(archive, member, staging, found, manifest, check_manifest):
+    """Stages one member of ARCHIVE (adding it to FOUND), or reads the manifest; returns the manifest read so far."""
+    name = str(member_path(member.name))
+    if member.isdir():
+        return manifest
+    if not member.isfile():
+        raise Refusal(f"« {name} » n’est pas un fichier ordinaire (lien, périphérique…) : archive refusée.")
+    if name in found or (name == MANIFEST and manifest is not None):
+        raise Refusal(f"« {name} » figure deux fois dans l’archive : refusée.")
+    if name != MANIFEST:
+        found[name] = stage_file(archive.extractfile(member), staging / name, size=member.size)
+        return manifest
+    if member.size > MANIFEST_MAX_BYTES:
+        raise Refusal(f"{MANIFEST} est trop grand ({member.size} octets) : archive refusée.")
+    manifest = read_manifest(archive.extractfile(member).read())
+    check_manifest(manifest)
+    return manifest
 
 
 def stage_file(file, target, bar=None, size=None):

@@ -137,9 +137,13 @@ def load_sqlite(connection, source):
     target = Path(connection.settings_dict["NAME"])
     target.parent.mkdir(parents=True, exist_ok=True)
     connection.close()
-    with _sqlite(f"{source.as_uri()}?mode=ro", uri=True) as copy, _sqlite(target) as database:
-        copy.backup(database)
-        database.execute("PRAGMA journal_mode=WAL")
+    try:
+        with _sqlite(f"{source.as_uri()}?mode=ro", uri=True) as copy, _sqlite(target) as database:
+            # In one step: one write transaction on the target, rolled back if anything fails.
+            copy.backup(database)
+            database.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as error:
+        raise OperationError(f"La copie de la base n’a pas pu être chargée ({error}) ; la base est restée telle qu’elle était.") from error
 
 
 # PostgreSQL

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, destination, verbosity, **options):
         try:
             path, manifest = backup(destination, progress=verbosity >= 1)
-        except (OperationError, DatabaseError) as error:
+        except (OperationError, DatabaseError, OSError) as error:
             self.stderr.write(f"manchette backup : {error}")
             sys.exit(getattr(error, "exit_code", 1))
         if verbosity >= 1:
