@@ -18,6 +18,7 @@ from manchette.accounts.staff import verify_email
 from manchette.demo import comments as demo_comments
 from manchette.demo import dispatches
 from manchette.demo import images as illustrations
+from manchette.demo import moderation as demo_moderation
 from manchette.demo import newsletters as demo_newsletters
 from manchette.demo.authors import AUTHORS
 from manchette.demo.sections import SECTIONS
@@ -174,6 +175,9 @@ class Command(BaseCommand):
         """The demo readers and their comments, added once, even to a newspaper loaded before they existed."""
         journalist = get_user_model().objects.filter(username="journaliste").first()
         demo_comments.load(timezone.now(), PASSWORD, EMAIL_DOMAIN, journalist)
+        # The moderator's past decisions, the classifier trained on them, and new comments waiting in the queue.
+        moderator = get_user_model().objects.filter(username="moderateur").first()
+        demo_moderation.load(timezone.now(), PASSWORD, EMAIL_DOMAIN, moderator)
 
     def report(self, count):
         self.stdout.write(self.style.SUCCESS(f"{count} articles chargés."))
