@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from manchette.edge import varnish as purges
+from manchette.edge.tests.test_servers import logged_in
 from manchette.edge.versions import EVERYTHING
 from manchette.filinfo.tests.factories import publish_dispatch
 from manchette.news.tests.factories import ArticleFactory, SectionFactory, publish
@@ -129,14 +129,6 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def article(home):
     return ArticleFactory(parent=SectionFactory(title="Belgique", slug="belgique"), slug="budget", title=TITLE)
-
-
-def logged_in(user, visit="/"):
-    """The Cookie header of USER's session, with the cookies Django adds once it sees it (edge/personal.py)."""
-    client = Client()
-    client.force_login(user)
-    client.get(visit)
-    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items() if morsel.value)
 
 
 def until(condition, what, timeout=AT_ONCE):
