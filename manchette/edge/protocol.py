@@ -166,6 +166,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             self.refused = BUSY
             self.transport.write(BUSY)
             self.transport.close()
+            self._record_refusal(503)
             return
         # A connection must send a whole head in time, the first one counted from now.
         self.sweeper = Sweeper.start(self.server_state, self.loop, self.limits)
@@ -203,6 +204,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             if self.refused is not None:
                 return self._refuse(self.refused)
             self.logger.warning("Invalid HTTP request received.")
+            self._record_refusal(400)
             return self.send_400_response("Invalid HTTP request received.")
         if not (self.ended_here and self.reading_head):  # a head or a body left unfinished: rare, and watched
             self._unfinished(len(data))
@@ -238,7 +240,24 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             if answer:
                 self.transport.write(answer)
+                self._record_refusal(int(answer[9:12]))
             self.transport.close()
+
+    def _record_refusal(self, status):
+        """A request refused here goes to the access log too, with what was read of it (perhaps nothing)."""
+        if self.records is not None:
+            url = getattr(self, "url", b"")  # none before a request line began
+            method = "-"
+            if url:
+                try:
+                    method = self.parser.get_method().decode()
+                except (httptools.HttpParserError, UnicodeDecodeError):
+                    pass
+            now = perf_counter()
+            self.records.append((
+                now, self.client, True, method, url, "1.1", self.headers or [], status, 0,
+                now - self.received_at if self.received_at else 0.0, "", b"", b"",
+            ))
 
     def _refusing(self, answer):
         self.refused = answer

@@ -33,6 +33,8 @@ import zoneinfo
 from time import perf_counter
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 from manchette.edge.app import CACHE_STATE
 
@@ -70,21 +72,10 @@ class Recorder:
     async def serve(self, app, scope, receive, send):
         """APP answers SCOPE; the request is recorded once it has (the ASGI path's part)."""
         started = perf_counter()
-        answer = [500, 0, ""]  # what uvicorn sends when the application fails before answering
+        answer = [500, 0, "", False]  # status (uvicorn's when the application fails first), bytes, cache, recorded
 
-        async def send_on(message):
-            if message["type"] == "http.response.body":
-                answer[1] += len(message.get("body", b""))
-            elif message["type"] == "http.response.start":
-                answer[0] = message["status"]
-                for name, value in message.get("headers", ()):
-                    if name == b"x-cache":
-                        answer[2] = CACHE_LABELS.get(value, "")
-            await send(message)
-
-        try:
-            await app(scope, receive, send_on)
-        finally:
+        def record():
+            answer[3] = True
             cache = answer[2] or (scope.get("state") or {}).get(CACHE_STATE, "")
             target = scope.get("raw_path") or scope["path"].encode()
             if scope.get("query_string"):
@@ -100,6 +91,24 @@ class Recorder:
                 done, scope.get("client"), False, scope["method"], target, scope.get("http_version", "1.1"),
                 scope["headers"], answer[0], answer[1], done - started, cache, agent, referer,
             ))
+
+        async def send_on(message):
+            if message["type"] == "http.response.body":
+                answer[1] += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    record()  # before the client has it, and may ask again: lines come in the order of answers
+            elif message["type"] == "http.response.start":
+                answer[0] = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name == b"x-cache":
+                        answer[2] = CACHE_LABELS.get(value, "")
+            await send(message)
+
+        try:
+            await app(scope, receive, send_on)
+        finally:
+            if not answer[3]:
+                record()
 
     # Flushing, from the server's loop
 
@@ -383,4 +392,9 @@ def from_settings():
     destination = settings.ACCESS_LOG
     if destination.lower() in {"off", "none", ""}:
         return None
+    if settings.ACCESS_LOG_FORMAT not in FORMATS:
+        raise ImproperlyConfigured(
+            gettext("ACCESS_LOG_FORMAT\u202f: «\u202f%(format)s\u202f» est inconnu (json ou combined).")
+            % {"format": settings.ACCESS_LOG_FORMAT}
+        )
     return AccessLog(destination, settings.ACCESS_LOG_FORMAT, settings.TIME_ZONE)

@@ -33,6 +33,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext
 
 from manchette.edge.proxies import TrustedProxies
 
@@ -454,19 +455,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path.partition("?")[0] not in ("/metrics", "/"):
-            return self._plain(404, "Introuvable : les métriques sont à /metrics.\n")
+            return self._plain(404, gettext("Introuvable\u202f: les métriques sont à /metrics.") + "\n")
         token = settings.METRICS_TOKEN
         if token and not authorised(self.headers.get("Authorization"), token):
-            return self._plain(401, "Jeton requis (Authorization: Bearer …).\n", [("WWW-Authenticate", "Bearer")])
+            return self._plain(401, gettext("Jeton requis (Authorization\u202f: Bearer …).") + "\n", [("WWW-Authenticate", "Bearer")])
         try:
             body, content_type = exposition(self.server.directory)
         except Exception:
             logger.exception("metrics: scrape failed")
-            return self._plain(500, "Les métriques n’ont pas pu être lues.\n")
+            return self._plain(500, gettext("Les métriques n’ont pas pu être lues.") + "\n")
         self._answer(200, content_type, body)
 
     def do_HEAD(self):
-        self._plain(405, "Méthode non autorisée.\n", [("Allow", "GET")])
+        self._plain(405, gettext("Méthode non autorisée.") + "\n", [("Allow", "GET")])
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD
 
@@ -506,7 +507,7 @@ def listen(directory):
     try:
         server = Listener(address, directory)
     except OSError as error:
-        logger.warning("Métriques : impossible d’écouter sur %s:%s (%s) ; elles ne sont pas servies.", *address, error)
+        logger.warning("Métriques\u202f: impossible d’écouter sur %s:%s (%s)\u202f; elles ne sont pas servies.", *address, error)
         return None
     threading.Thread(target=server.serve_forever, name="metrics-listener", daemon=True).start()
     return server
@@ -528,9 +529,9 @@ class MetricsPath:
         import asyncio
 
         if not self._allowed(scope):
-            return await _plain(send, 403, "Accès réservé à l’exploitation.\n")
+            return await _plain(send, 403, gettext("Accès réservé à l’exploitation.") + "\n")
         if scope["method"] != "GET":
-            return await _plain(send, 405, "Méthode non autorisée.\n", [(b"allow", b"GET")])
+            return await _plain(send, 405, gettext("Méthode non autorisée.") + "\n", [(b"allow", b"GET")])
         body, content_type = await asyncio.to_thread(exposition)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
@@ -560,5 +561,5 @@ def path_layer(app):
     if not settings.METRICS_PATH:
         return app
     if not settings.METRICS_TOKEN and not settings.METRICS_NETWORKS:
-        logger.warning("Métriques : METRICS_PATH sans METRICS_TOKEN ni METRICS_NETWORKS est refusé à tous.")
+        logger.warning("Métriques\u202f: METRICS_PATH sans METRICS_TOKEN ni METRICS_NETWORKS est refusé à tous.")
     return MetricsPath(app, settings.METRICS_PATH, settings.METRICS_TOKEN, settings.METRICS_NETWORKS)

@@ -1,0 +1,178 @@
+"""The access log's lines, escaping and destinations, without a server (test_accesslog_server.py has one)."""
+
+import json
+import os
+import re
+import select
+import threading
+import time
+
+import pytest
+
+from manchette.edge.proxies import TrustedProxies
+from manchette.operations import accesslog
+from manchette.operations.accesslog import AccessLog, CombinedLines, JsonLines, Output
+
+KEYS = ["time", "ip", "method", "path", "status", "bytes", "duration_ms", "cache", "user_agent", "referer"]
+HOSTILE_AGENT = b'Mozilla "quoted" \\ back\r\nslash\x00\x1b[31m \xff\xfe \xe2\x80\xa8 fin'
+COMBINED = re.compile(
+    r'^(?P<ip>\S+) - - \[(?P<time>\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "(?P<request>[^"]*)" (?P<status>\d{3}) '
+    r'(?P<bytes>\d+|-) "(?P<referer>[^"]*)" "(?P<agent>[^"]*)"$'
+)
+
+
+def record(target=b"/belgique/budget/?page=2", agent=b"Firefox", referer=b"https://exemple.be/", client=("192.0.2.7", 4242),
+           resolve=False, headers=(), status=200, size=21490, cache="HIT", method="GET", duration=0.000125):
+    return (
+        time.perf_counter(), client, resolve, method, target, "1.1", list(headers), status, size, duration, cache, agent,
+        referer,
+    )
+
+
+def test_a_json_line_has_exactly_the_keys_and_values_of_the_request():
+    [line] = JsonLines("Europe/Brussels").lines([record()], clock=time.time() - time.perf_counter())
+    assert line.endswith("\n") and line.count("\n") == 1
+    found = json.loads(line)
+    assert list(found) == KEYS
+    assert found | {"time": None} == {
+        "time": None, "ip": "192.0.2.7", "method": "GET", "path": "/belgique/budget/?page=2", "status": 200,
+        "bytes": 21490, "duration_ms": 0.125, "cache": "HIT", "user_agent": "Firefox", "referer": "https://exemple.be/",
+    }
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", found["time"]), found["time"]
+
+
+def test_the_time_is_the_records_with_the_time_zones_offset():
+    import datetime
+    import zoneinfo
+
+    done = time.perf_counter()
+    clock = 1_780_000_000.25 - done  # 28 May 2026, 20:26:40.250 UTC: summer time in Brussels
+    [line] = JsonLines("Europe/Brussels").lines([(done, *record()[1:])], clock=clock)
+    stamp = json.loads(line)["time"]
+    assert stamp == "2026-05-28T22:26:40.250+02:00"
+    expected = datetime.datetime.fromtimestamp(1_780_000_000.25, zoneinfo.ZoneInfo("Europe/Brussels"))
+    assert datetime.datetime.fromisoformat(stamp) == expected.replace(microsecond=250_000)
+
+
+def test_what_a_client_sends_cannot_break_a_json_line():
+    hostile = record(target=b'/x"}\n{"injected":1}?q=\x00', agent=HOSTILE_AGENT, referer=b"\n\n")
+    [line] = JsonLines("UTC").lines([hostile])
+    assert line.count("\n") == 1 and line.isascii()
+    found = json.loads(line)
+    assert found["path"] == '/x"}\n{"injected":1}?q=\x00'
+    assert found["user_agent"] == HOSTILE_AGENT.decode("utf-8", "backslashreplace")
+    assert found["referer"] == "\n\n"
+    assert "injected" not in found
+
+
+def test_a_combined_line_escapes_quotes_backslashes_and_control_characters():
+    hostile = record(target=b'/x" 200 1 "-" "evil', agent=HOSTILE_AGENT, referer=b"", size=0, status=304)
+    [line] = CombinedLines("Europe/Brussels").lines([hostile])
+    assert line.endswith("\n") and line.count("\n") == 1
+    match = COMBINED.match(line.rstrip("\n"))
+    assert match, line
+    assert match["request"] == r"GET /x\x22 200 1 \x22-\x22 \x22evil HTTP/1.1"
+    assert match["status"] == "304" and match["bytes"] == "-" and match["referer"] == "-"
+    assert match["agent"] == r"Mozilla \x22quoted\x22 \x5C back\x0D\x0Aslash\x00\x1B[31m \xFF\xFE \xE2\x80\xA8 fin"
+
+
+def test_the_address_behind_a_trusted_proxy_is_the_readers_and_only_there():
+    proxies = TrustedProxies(["10.0.0.1"])
+    forwarded = [(b"x-forwarded-for", b"203.0.113.9, 10.0.0.1")]
+    lines = JsonLines("UTC").lines([
+        record(client=("10.0.0.1", 1), resolve=True, headers=forwarded),  # the fast path, from the proxy
+        record(client=("198.51.100.4", 1), resolve=True, headers=forwarded),  # anyone else: their own address
+        record(client=("10.0.0.1", 1), resolve=False, headers=forwarded),  # the ASGI path: the stack resolved it
+    ], proxies)
+    assert [json.loads(line)["ip"] for line in lines] == ["203.0.113.9", "198.51.100.4", "10.0.0.1"]
+
+
+def test_lines_go_to_a_pipe_whole_and_within_pipe_buf(tmp_path):
+    os.mkfifo(tmp_path / "fifo")
+    reader = os.open(tmp_path / "fifo", os.O_RDONLY | os.O_NONBLOCK)
+    output = Output(str(tmp_path / "fifo"))
+    output._descriptor()
+    assert output.atomic == select.PIPE_BUF
+    lines = [f'{{"n":{n},"pad":"{"x" * (97 + n % 50)}"}}\n'.encode() for n in range(200)]
+    chunks = list(output._chunks(b"".join(lines)))
+    assert all(len(chunk) <= select.PIPE_BUF and chunk.endswith(b"\n") for chunk in chunks)
+    assert b"".join(chunks) == b"".join(lines)
+    output.close()
+    os.close(reader)
+
+
+def test_a_log_file_moved_away_is_opened_again(tmp_path, monkeypatch):
+    path = tmp_path / "access.log"
+    output = Output(str(path))
+    output.write(b"premiere\n")
+    path.rename(tmp_path / "access.log.1")
+    output.checked = time.monotonic() - 2  # looked at once a second
+    output.write(b"seconde\n")
+    output.close()
+    assert (tmp_path / "access.log.1").read_bytes() == b"premiere\n"
+    assert path.read_bytes() == b"seconde\n"
+
+
+def test_a_destination_that_does_not_keep_up_loses_lines_and_counts_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(accesslog, "MAX_WAITING_BYTES", 2000)
+    log = AccessLog(str(tmp_path / "access.log"))
+    log.write([record()] * 3)  # about 700 bytes: waits, as no thread writes yet
+    log.write([record()] * 20)  # beyond the limit: dropped
+    assert log.dropped == 20
+    log.start()
+    log.close()
+    assert len((tmp_path / "access.log").read_text().splitlines()) == 3
+
+
+def test_the_recorder_flushes_in_the_loop_and_writes_what_is_left_when_stopped(tmp_path):
+    import asyncio
+
+    path = tmp_path / "access.log"
+    recorder = accesslog.Recorder(AccessLog(str(path), "combined"))
+
+    async def serve():
+        recorder.start()
+        recorder.records.append(record(target=b"/premier/"))
+        await asyncio.sleep(accesslog.FLUSH_SECONDS * 4)
+        written_while_serving = path.read_text() if path.exists() else ""
+        recorder.records.append(record(target=b"/dernier/"))
+        recorder.stop()
+        return written_while_serving
+
+    assert "/premier/" in asyncio.run(asyncio.wait_for(serve(), 10))
+    lines = path.read_text().splitlines()
+    assert [COMBINED.match(line)["request"] for line in lines] == ["GET /premier/ HTTP/1.1", "GET /dernier/ HTTP/1.1"]
+
+
+def test_nothing_is_recorded_when_both_log_and_metrics_are_off():
+    import asyncio
+
+    recorder = accesslog.Recorder(None, None)
+
+    async def start():
+        recorder.start()
+
+    asyncio.run(start())
+    assert not recorder and not recorder.started
+
+
+@pytest.mark.parametrize("destination", ["off", "OFF", "none", ""])
+def test_off_means_no_log(settings, destination):
+    settings.ACCESS_LOG = destination
+    assert accesslog.from_settings() is None
+
+
+def test_an_unknown_format_is_refused_in_french(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.ACCESS_LOG, settings.ACCESS_LOG_FORMAT = "-", "xml"
+    with pytest.raises(ImproperlyConfigured, match="ACCESS_LOG_FORMAT"):
+        accesslog.from_settings()
+
+
+def test_the_writer_thread_ends_when_closed(tmp_path):
+    log = AccessLog(str(tmp_path / "access.log"))
+    log.start()
+    thread = log._thread
+    log.close()
+    assert isinstance(thread, threading.Thread) and not thread.is_alive()
