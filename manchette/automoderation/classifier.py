@@ -171,14 +171,14 @@ def _measure(labels, scores, threshold):
 
 def _measures(learned, labels, scores, threshold, precision, recall):
     (passed_ok, held_wrongly), (missed, held_rightly) = confusion_matrix(labels, scores >= threshold, labels=[0, 1])
-    others = " ; ".join(
+    others = "\u00a0; ".join(
         _("%(threshold)s → précision %(precision)s, rappel %(recall)s") % {
             "threshold": decimal(other), "precision": decimal(p), "recall": decimal(r)}
         for other in OTHER_THRESHOLDS for p, r in [_measure(labels, scores, other)]
     )
     width = max(len(str(n)) for n in (passed_ok, held_wrongly, missed, held_rightly)) + 2
     return [
-        _("Apprises\u00a0: %(learned)s ; réservées au test\u00a0: %(held)s (tirage stratifié, graine %(seed)s)") % {
+        _("Apprises\u00a0: %(learned)s\u00a0; réservées au test\u00a0: %(held)s (tirage stratifié, graine %(seed)s)") % {
             "learned": learned, "held": len(labels), "seed": SEED},
         _("Sur les %(held)s décisions réservées, au seuil de %(threshold)s\u00a0:") % {"held": len(labels), "threshold": decimal(threshold)},
         "  " + _("précision des refus\u00a0: %(value)s (plancher %(floor)s)") % {
@@ -186,9 +186,9 @@ def _measures(learned, labels, scores, threshold, precision, recall):
         "  " + _("rappel des refus\u00a0: %(value)s (plancher %(floor)s)") % {
             "value": decimal(recall), "floor": decimal(settings.COMMENTS_CLASSIFIER_MIN_RECALL)},
         "  " + _("matrice de confusion (décision du modérateur × ce que le classifieur en fait)\u00a0:"),
-        "    " + _("refusé, retenu\u00a0: %(n)s ; refusé, laissé passer\u00a0: %(m)s") % {
+        "    " + _("refusé, retenu\u00a0: %(n)s\u00a0; refusé, laissé passer\u00a0: %(m)s") % {
             "n": str(held_rightly).rjust(width), "m": str(missed).rjust(width)},
-        "    " + _("publié, retenu\u00a0: %(n)s ; publié, laissé passer\u00a0: %(m)s") % {
+        "    " + _("publié, retenu\u00a0: %(n)s\u00a0; publié, laissé passer\u00a0: %(m)s") % {
             "n": str(held_wrongly).rjust(width), "m": str(passed_ok).rjust(width)},
         _("À d’autres seuils\u00a0: %(others)s") % {"others": others},
     ]

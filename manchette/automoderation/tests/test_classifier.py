@@ -54,7 +54,7 @@ def test_the_fixed_set_trains_a_model_above_the_floor(examples, db):
     assert row.precision >= 0.9 and row.recall >= 0.6, done.report
     report = row.report
     assert "Décisions des modérateurs\u00a0: 304 (160 publiés, 144 refusés)" in report
-    assert "Apprises\u00a0: 228 ; réservées au test\u00a0: 76" in report
+    assert "Apprises\u00a0: 228\u00a0; réservées au test\u00a0: 76" in report
     assert f"précision des refus\u00a0: {classifier.decimal(row.precision)} (plancher 0,80)" in report
     assert f"Modèle n° {row.pk} mis en service." in report
     assert "Mots qui pèsent le plus vers le refus\u00a0: " in report

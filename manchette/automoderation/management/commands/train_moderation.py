@@ -11,7 +11,7 @@ from manchette.automoderation import classifier
 class Command(BaseCommand):
     help = (
         "Entraîne le classifieur de modération sur les décisions des modérateurs et affiche sa précision et son "
-        "rappel sur les décisions réservées au test ; le met en service s’il atteint les planchers."
+        "rappel sur les décisions réservées au test ; le met en service s’il atteint les planchers."
     )
 
     def handle(self, *args, **options):
