@@ -33,7 +33,7 @@ def hours(value):
 
 class Command(BaseCommand):
     help = (
-        "Affiche les chiffres du jour : articles les plus lus de la journée et des dernières heures (compteur de "
+        "Affiche les chiffres du jour\u00a0: articles les plus lus de la journée et des dernières heures (compteur de "
         "lectures), requêtes et lecteurs par rubrique, erreurs et part des pages servies par le cache (journal "
         "d’accès, ACCESS_LOG ou --log). Le journal est lu au fil de l’eau, les lignes illisibles sont comptées et "
         "ignorées."
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="en JSON, pour un autre programme")
         parser.add_argument(
             "--log", action="append", metavar="CHEMIN",
-            help="journal d’accès à lire (ACCESS_LOG par défaut) ; plusieurs fois pour plusieurs fichiers, .gz accepté, - pour l’entrée standard",
+            help="journal d’accès à lire (ACCESS_LOG par défaut)\u00a0; plusieurs fois pour plusieurs fichiers, .gz accepté, - pour l’entrée standard",
         )
 
     def handle(self, *args, **options):
