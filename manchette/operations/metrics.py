@@ -362,7 +362,6 @@ def section_paths():
 
 def exposition(directory=None):
     """(body, content type) of a scrape: every process's files added up, and what the database says now."""
-    from django.db import connections
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
     from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -372,8 +371,15 @@ def exposition(directory=None):
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(directory))
     registry.register(DatabaseCollector())
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def scrape(directory=None):
+    """exposition() from a thread of its own (the listener's, or one the site lends): its connections closed after."""
+    from django.db import connections
+
     try:
-        return generate_latest(registry), CONTENT_TYPE_LATEST
+        return exposition(directory)
     finally:
         connections.close_all()
 
@@ -460,7 +466,7 @@ class Handler(BaseHTTPRequestHandler):
         if token and not authorised(self.headers.get("Authorization"), token):
             return self._plain(401, gettext("Jeton requis (Authorization\u202f: Bearer …).") + "\n", [("WWW-Authenticate", "Bearer")])
         try:
-            body, content_type = exposition(self.server.directory)
+            body, content_type = scrape(self.server.directory)
         except Exception:
             logger.exception("metrics: scrape failed")
             return self._plain(500, gettext("Les métriques n’ont pas pu être lues.") + "\n")
@@ -532,7 +538,7 @@ class MetricsPath:
             return await _plain(send, 403, gettext("Accès réservé à l’exploitation.") + "\n")
         if scope["method"] != "GET":
             return await _plain(send, 405, gettext("Méthode non autorisée.") + "\n", [(b"allow", b"GET")])
-        body, content_type = await asyncio.to_thread(exposition)
+        body, content_type = await asyncio.to_thread(scrape)
         await send({"type": "http.response.start", "status": 200, "headers": [
             (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
             (b"cache-control", b"no-store"),
