@@ -131,7 +131,7 @@ def worker():
         return failed(_("aucun worker n’a encore démarré"))
     age = max(0, int((timezone.now() - ran_at).total_seconds()))
     if age > settings.HEALTH_WORKER_STALE_SECONDS:
-        return Result(FAILED, _("aucun worker vu depuis %(seconds)d s") % {"seconds": age}, extra={"vu_il_y_a_s": age})
+        return Result(FAILED, _("aucun worker vu depuis %(seconds)d\u00a0s") % {"seconds": age}, extra={"vu_il_y_a_s": age})
     return Result(OK, extra={"vu_il_y_a_s": age})
 
 
@@ -188,7 +188,7 @@ def readiness(checks=CHECKS):
                 raise concurrent.futures.TimeoutError
             results[name] = future.result(max(0, deadline - time.monotonic()))
         except concurrent.futures.TimeoutError:
-            results[name] = failed(_("pas de réponse en %(seconds)g s") % {"seconds": timeout})
+            results[name] = failed(_("pas de réponse en %(seconds)g\u00a0s") % {"seconds": timeout})
     return results
 
 

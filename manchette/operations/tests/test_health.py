@@ -108,7 +108,7 @@ def test_a_worker_not_seen_for_too_long(client, settings, listening, worker_seen
     worker = answer["verifications"]["worker"]
     assert worker["statut"] == "erreur"
     assert 600 <= worker["vu_il_y_a_s"] <= 605
-    assert worker["detail"] == f"aucun worker vu depuis {worker['vu_il_y_a_s']} s"
+    assert worker["detail"] == f"aucun worker vu depuis {worker['vu_il_y_a_s']}\u00a0s"
     worker_seen.ran_at = timezone.now() - timedelta(seconds=170)
     worker_seen.save()
     status, answer = readiness(client)

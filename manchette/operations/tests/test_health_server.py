@@ -129,7 +129,7 @@ def test_the_worker_comes_and_goes(site):
     assert status == 503
     worker = answer["verifications"]["worker"]
     assert worker["vu_il_y_a_s"] > STALE
-    assert worker["detail"] == f"aucun worker vu depuis {worker['vu_il_y_a_s']} s"
+    assert worker["detail"] == f"aucun worker vu depuis {worker['vu_il_y_a_s']}\u00a0s"
 
 
 def test_the_database_stopped_then_back(site):
@@ -140,7 +140,7 @@ def test_the_database_stopped_then_back(site):
         status, answer = site.readiness()
         assert time.monotonic() - start < TIMEOUT + 2
         assert status == 503
-        assert answer["verifications"]["base"]["detail"] in ("la base de données ne répond pas", f"pas de réponse en {TIMEOUT} s")
+        assert answer["verifications"]["base"]["detail"] in ("la base de données ne répond pas", f"pas de réponse en {TIMEOUT}\u00a0s")
         # The process itself still answers.
         assert site.ask("/sante/")[0] == 200
     finally:
@@ -158,7 +158,7 @@ def test_a_frozen_database_holds_one_thread_and_the_answer_its_timeout(site):
             status, answer = site.readiness()
             assert time.monotonic() - start < TIMEOUT + 2
             assert status == 503
-            assert answer["verifications"]["base"] == {"statut": "erreur", "detail": f"pas de réponse en {TIMEOUT} s"}
+            assert answer["verifications"]["base"] == {"statut": "erreur", "detail": f"pas de réponse en {TIMEOUT}\u00a0s"}
         # One thread per check at most, however many polls come while the database hangs.
         assert site.threads() <= before + 5
     finally:
