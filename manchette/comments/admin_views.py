@@ -446,7 +446,7 @@ def describe(sanction):
 
 class WarnView(ModeratorsOnly, View):
     """« Avertir » : a warning to a reader, about one of their comments (`commentaire`) or in general, with a reason
-    (motif, précisions) that the e-mail gives them."""
+    (avertissement-motif, avertissement-precisions) that the e-mail gives them."""
 
     http_method_names = ["post"]
 
@@ -460,7 +460,8 @@ class WarnView(ModeratorsOnly, View):
             comment = get_object_or_404(Comment, pk=int(number), author=author)
             if (refusal := outside_desks(request, [comment.pk])) is not None:
                 return refusal
-        reason = moderation.reason_text(request.POST.get("motif", ""), request.POST.get("precisions", ""))
+        # Named apart from the rejection's fields, which sit in the same row of the queue.
+        reason = moderation.reason_text(request.POST.get("avertissement-motif", ""), request.POST.get("avertissement-precisions", ""))
         try:
             made = warning.warn(author, request.user, reason, comment)
         except ValidationError as error:

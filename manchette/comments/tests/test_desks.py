@@ -111,7 +111,7 @@ def test_enforced_desks_refuse_every_action_outside_them(newsroom, moderator_cli
     assert response.status_code == 403 and "Les commentaires n°" in page and str(outside.pk) in page and "Rien n’a été fait." in page
     # A warning about a comment outside the desks too.
     author = newsroom["author"]
-    response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/avertir/", {"motif": "charte", "commentaire": str(outside.pk)})
+    response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/avertir/", {"avertissement-motif": "charte", "commentaire": str(outside.pk)})
     assert response.status_code == 403
     assert statuses() == before and Decision.objects.count() == decisions
     assert Report.objects.get(comment=reported).resolved_at is None

@@ -45,13 +45,13 @@ def test_desks_warnings_and_journal_with_garbage(staff, published_article, djang
     for value in IDS:
         walk("get", f"{QUEUE}journal/moderateur/{value}/")
         walk("get", f"{QUEUE}journal/lecteur/{value}/")
-        walk("post", f"{QUEUE}lecteur/{value}/avertir/", data={"motif": "charte"})
-        walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data={"motif": "charte", "commentaire": value})
+        walk("post", f"{QUEUE}lecteur/{value}/avertir/", data={"avertissement-motif": "charte"})
+        walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data={"avertissement-motif": "charte", "commentaire": value})
     # A comment of someone else's, a reason of nothing, the moderator themself: refused, nothing recorded.
-    walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data={"motif": "charte", "commentaire": str(theirs.pk)})
-    for reason in [{"motif": "", "precisions": ""}, {"motif": "inconnu", "precisions": "   "}, {"motif": ["a", "b"]}]:
+    walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data={"avertissement-motif": "charte", "commentaire": str(theirs.pk)})
+    for reason in [{"avertissement-motif": "", "avertissement-precisions": ""}, {"avertissement-motif": "inconnu", "avertissement-precisions": "   "}, {"avertissement-motif": ["a", "b"]}]:
         walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data=reason)
-    walk("post", f"{QUEUE}lecteur/{staff['moderator'].pk}/avertir/", data={"motif": "charte"})
+    walk("post", f"{QUEUE}lecteur/{staff['moderator'].pk}/avertir/", data={"avertissement-motif": "charte"})
     walk("get", f"{QUEUE}lecteur/{author.pk}/avertir/")
     for body, content_type in [("{", "application/json"), ("\x00\xff", "application/octet-stream")]:
         walk("post", f"{QUEUE}lecteur/{author.pk}/avertir/", data=body, content_type=content_type)

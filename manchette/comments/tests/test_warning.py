@@ -35,7 +35,7 @@ def test_a_warning_is_mailed_and_recorded(
     comment = make_comment(article, author, text="Vous êtes tous des vendus !", status=Status.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/avertir/", {
-            "motif": "insulte", "precisions": "Restez courtois.", "commentaire": str(comment.pk), "next": QUEUE,
+            "avertissement-motif": "insulte", "avertissement-precisions": "Restez courtois.", "commentaire": str(comment.pk), "next": QUEUE,
         }, follow=True)
     assert response.redirect_chain[-1][0] == QUEUE
     assert "Avertissement envoyé par e-mail à Paul Martin." in response.content.decode()
@@ -59,7 +59,7 @@ def test_a_warning_from_the_reader_s_page(moderator_client, make_reader, smtp_se
     page = moderator_client.get(f"{QUEUE}lecteur/{author.pk}/").content.decode()
     assert "Jamais averti" in page and f'action="{QUEUE}lecteur/{author.pk}/avertir/"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/avertir/", {"motif": "", "precisions": "Trop de messages hors sujet."})
+        response = moderator_client.post(f"{QUEUE}lecteur/{author.pk}/avertir/", {"avertissement-motif": "", "avertissement-precisions": "Trop de messages hors sujet."})
     assert response.status_code == 302 and response["Location"] == f"{QUEUE}lecteur/{author.pk}/"
     [message] = smtp_server.wait_for(1)
     text = body(message, "plain")
@@ -84,18 +84,18 @@ def test_the_same_warning_clicked_twice_is_sent_once(staff, make_reader, smtp_se
 def test_warnings_refused(moderator_client, staff, article, make_reader, make_comment):
     author, other = make_reader("Paul Martin"), make_reader("Anne Leroy")
     url = f"{QUEUE}lecteur/{author.pk}/avertir/"
-    response = moderator_client.post(url, {"motif": "", "precisions": "  "}, follow=True)
+    response = moderator_client.post(url, {"avertissement-motif": "", "avertissement-precisions": "  "}, follow=True)
     assert "Indiquez le motif de l’avertissement." in response.content.decode()
     theirs = make_comment(article, other)
-    assert moderator_client.post(url, {"motif": "charte", "commentaire": str(theirs.pk)}).status_code == 404
-    assert moderator_client.post(url, {"motif": "charte", "commentaire": "12a"}).status_code == 400
-    assert moderator_client.post(f"{QUEUE}lecteur/999999/avertir/", {"motif": "charte"}).status_code == 404
-    mine = moderator_client.post(f"{QUEUE}lecteur/{staff['moderator'].pk}/avertir/", {"motif": "charte"}, follow=True)
+    assert moderator_client.post(url, {"avertissement-motif": "charte", "commentaire": str(theirs.pk)}).status_code == 404
+    assert moderator_client.post(url, {"avertissement-motif": "charte", "commentaire": "12a"}).status_code == 400
+    assert moderator_client.post(f"{QUEUE}lecteur/999999/avertir/", {"avertissement-motif": "charte"}).status_code == 404
+    mine = moderator_client.post(f"{QUEUE}lecteur/{staff['moderator'].pk}/avertir/", {"avertissement-motif": "charte"}, follow=True)
     assert "Vous ne pouvez pas vous avertir vous-même." in mine.content.decode()
     assert moderator_client.get(url).status_code == 405
     journalist = Client()
     journalist.force_login(staff["journalist"])
-    assert journalist.post(url, {"motif": "charte"}).status_code == 403
+    assert journalist.post(url, {"avertissement-motif": "charte"}).status_code == 403
     assert not Decision.objects.filter(action=Decision.Action.WARN).exists()
 
 
