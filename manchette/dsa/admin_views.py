@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from manchette.comments import moderation
-from manchette.comments.admin_views import ModeratorsOnly, back, refused
+from manchette.comments.admin_views import ModeratorsOnly, back, forbidden, outside_desks, refused
 from manchette.news.visibility import is_visible
 
 from . import notices, reviews
@@ -82,6 +81,9 @@ class NoticeDecideView(ModeratorsOnly, View):
 
     def post(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)
+        elsewhere = outside_desks(request, [notice.comment_number])
+        if elsewhere:
+            return elsewhere
         action, details = request.POST.get("action", ""), request.POST.get("precisions", "")
         ground, code = request.POST.get("motif_legal", ""), request.POST.get("motif", "")
         if action not in notices.ACTIONS:
@@ -120,10 +122,6 @@ class ReviewQueueView(DsaPage):
         return super().get_context_data(page=page, reviews=page.object_list, **kwargs)
 
 
-def forbidden(request, message):
-    return TemplateResponse(request, "dsa/admin/forbidden.html", {"page_title": _t("Accès refusé"), "message": message}, status=403)
-
-
 class ReviewDecideView(ModeratorsOnly, View):
     """Uphold or reverse the decision under review; the moderator who took it is refused (403)."""
 
@@ -131,6 +129,9 @@ class ReviewDecideView(ModeratorsOnly, View):
 
     def post(self, request, pk):
         review = get_object_or_404(Review.objects.select_related("statement"), pk=pk)
+        elsewhere = outside_desks(request, [review.statement.comment_number])
+        if elsewhere:
+            return elsewhere
         action = request.POST.get("action", "")
         if action not in (reviews.UPHOLD, reviews.REVERSE):
             return refused(_t("Décision inconnue : choisissez de maintenir ou d’annuler la décision."))

@@ -177,3 +177,20 @@ def test_the_dsa_queue_is_for_moderators_only(comment, staff):
     assert Client().get("/admin/dsa/").status_code == 302  # to the login page
     page = logged_in(staff["editor"]).get("/admin/dsa/?etat=traites")
     assert page.status_code == 200 and "Aucun signalement traité" in page.content.decode()
+
+
+def test_with_desks_enforced_a_moderator_decides_only_on_their_sections(comment, moderators, home, settings):
+    from manchette.comments.models import DeskAssignment
+    from manchette.news.tests.factories import SectionFactory
+
+    settings.COMMENTS_DESKS_ENFORCED = True
+    DeskAssignment.objects.create(moderator=moderators[0], section=SectionFactory(parent=home, title="Sports", slug="sports"))
+    notify(comment=comment)
+    notice = Notice.objects.get()
+    response = logged_in(moderators[0]).post(f"/admin/dsa/{notice.pk}/", {"action": "retirer-charte", "motif": "spam"})
+    assert response.status_code == 403 and "pas dans vos pupitres" in response.content.decode()
+    assert Notice.objects.get().status == Notice.Status.OPEN
+    assert Comment.objects.get(pk=comment.pk).status == Status.APPROVED
+    # A moderator without desks acts everywhere.
+    assert logged_in(moderators[1]).post(f"/admin/dsa/{notice.pk}/", {"action": "retirer-charte", "motif": "spam"}).status_code == 302
+    assert Comment.objects.get(pk=comment.pk).status == Status.REJECTED
