@@ -209,7 +209,18 @@
     });
   };
 
+  // Where the thread tells the reader what became of their comment (waiting, refused).
+  Thread.prototype.tell = function (message) {
+    var note = this.root.querySelector("[data-refusal]");
+    if (note && message) { note.textContent = message; note.hidden = false; }
+  };
+
   Thread.prototype.posted = function (form, answer) {
+    if (answer.statut === "rejected") {
+      // Refused by the checks: nothing to show but why, and the text stays in the form to be reworded.
+      this.tell(answer.message);
+      return;
+    }
     form.querySelector("textarea").value = "";
     this.own[answer.id] = true;
     this.allowEdit(String(answer.id), answer.modifiable || 0);
@@ -219,8 +230,7 @@
       pending.hidden = false;
       this.status = answer.message;
       this.error(form, "");
-      var note = this.root.querySelector("[data-refusal]");
-      if (note) { note.textContent = answer.message; note.hidden = false; }
+      this.tell(answer.message);
     } else {
       this.place(answer.id, answer.parent, answer.html, true);
     }
@@ -366,7 +376,12 @@
 
   Thread.prototype.edited = function (form, answer) {
     var item = form.closest("[data-comment]");
-    if (answer.statut === "pending") {
+    if (answer.statut === "rejected") {
+      // The new text was refused: the comment is no longer shown, the thread says why.
+      if (item) item.remove();
+      this.tell(answer.message);
+      this.emptyHint();
+    } else if (answer.statut === "pending") {
       // Sent back to the moderators: only its author sees it meanwhile, in their own list.
       var pending = this.root.querySelector("[data-pending]");
       if (item && !item.closest("[data-pending]")) item.remove();
@@ -374,8 +389,7 @@
       if (again) again.remove();
       pending.appendChild(fragment(answer.html));
       pending.hidden = false;
-      var note = this.root.querySelector("[data-refusal]");
-      if (note && answer.message) { note.textContent = answer.message; note.hidden = false; }
+      this.tell(answer.message);
     } else {
       this.place(answer.id, answer.parent, answer.html, true);
     }
