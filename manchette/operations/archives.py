@@ -19,11 +19,14 @@ MEDIA = "media"
 # A manifest lists one line per file: a million media files take about 150 MB of it.
 MANIFEST_MAX_BYTES = 512 * 1024 * 1024
 ARCHIVE_SUFFIXES = {".tar": "", ".tar.gz": "gz", ".tgz": "gz"}
+# The database's file in a backup, by engine.
+FILE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 CHUNK = 1024 * 1024
 
 
 def bar_options(progress):
-    """tqdm's options for a progress bar in bytes (« o », octets), shown on a terminal only (not in a cron job's log)."""
+    """tqdm's options for a progress bar in bytes (« o », octets), shown on a terminal only (not in a cron job's log)."""
     return {"unit": "o", "unit_scale": True, "unit_divisor": 1024, "leave": False, "disable": None if progress else True}
 
 
@@ -96,8 +99,6 @@ class HashingReader:
 
 def summary(manifest):
     """« Base SQLite : 3 412 lignes dans 97 tables ; médias : 12 fichiers, 1,5 Mio. »"""
-    from .snapshots import ENGINE_NAMES
-
     database = manifest["database"]
     media = [entry["size"] for entry in manifest["files"] if entry["path"].startswith(f"{MEDIA}/")]
     return (

@@ -22,7 +22,7 @@ from django.db import connection as default_connection
 from tqdm import tqdm
 
 from . import snapshots
-from .archives import FORMAT, FORMAT_VERSION, MANIFEST, MEDIA, HashingReader, Refusal, bar_options, compression, copy
+from .archives import FILE_NAMES, FORMAT, FORMAT_VERSION, MANIFEST, MEDIA, HashingReader, Refusal, bar_options, compression, copy
 from .restore import STAGING_PREFIX
 
 
@@ -67,7 +67,7 @@ def backup(destination=None, *, connection=None, media_root=None, progress=True)
 
 
 def write(writer, connection, engine, media_root, progress):
-    name = snapshots.FILE_NAMES[engine]
+    name = FILE_NAMES[engine]
     scratch = writer.scratch(name)
     with tqdm(desc="Base de données", **bar_options(progress)) as bar:
         snapshot = snapshots.dump(connection, scratch, bar)

@@ -27,6 +27,8 @@ from tqdm import tqdm
 
 from . import snapshots
 from .archives import (
+    ENGINE_NAMES,
+    FILE_NAMES,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
@@ -185,8 +187,8 @@ def read_manifest(data):
         raise Refusal(f"Sauvegarde au format {version}, que cette version de Manchette ne lit pas (format {FORMAT_VERSION}).")
     try:
         valid = (
-            manifest["database"]["engine"] in snapshots.FILE_NAMES
-            and manifest["database"]["file"] == snapshots.FILE_NAMES[manifest["database"]["engine"]]
+            manifest["database"]["engine"] in FILE_NAMES
+            and manifest["database"]["file"] == FILE_NAMES[manifest["database"]["engine"]]
             and all(isinstance(count, int) for count in manifest["database"]["tables"].values())
             and all(isinstance(app, str) and all(isinstance(name, str) for name in names)
                     for app, names in manifest["migrations"].items())
@@ -236,7 +238,7 @@ def compare_contents(listed, found):
 def check(manifest, engine):
     saved = manifest["database"]["engine"]
     if saved != engine:
-        names = snapshots.ENGINE_NAMES
+        names = ENGINE_NAMES
         raise Refusal(f"Cette sauvegarde est celle d’une base {names[saved]}, et la base configurée est {names[engine]} : "
                       f"restaurez-la dans une installation sur {names[saved]}.")
     pending_migrations(manifest)

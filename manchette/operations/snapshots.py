@@ -24,14 +24,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
 from django.db.backends.postgresql.client import DatabaseClient
 
 from .archives import OperationError, Refusal
 
 ENGINES = {"django.db.backends.sqlite3": "sqlite", "django.db.backends.postgresql": "postgresql"}
-ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-FILE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 SQLITE_STEP_PAGES = 2048  # 8 MiB of 4 KiB pages between two updates of the progress bar
 LOCK_TIMEOUT = 20  # seconds, as the site's own connections wait (settings.SQLITE_OPTIONS)
 POLL_SECONDS = 0.2
@@ -199,23 +196,28 @@ def _failed(what, errors):
 
 def dump_postgresql(connection, target, bar):
     pg_dump = postgres_tool("pg_dump", connection)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor, tempfile.TemporaryFile() as errors:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
-        snapshot_id, server_version = cursor.fetchone()
-        command, env = _command(pg_dump, connection, ["--format=custom", f"--snapshot={snapshot_id}", f"--file={target}"])
-        process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+    if connection.in_atomic_block:
+        raise OperationError("La sauvegarde doit lire la base hors de toute transaction, pour en voir un instant validé.")
+    with connection.cursor() as cursor, tempfile.TemporaryFile() as errors:
+        # Read-only, and rolled back at the end: the snapshot lives as long as this transaction, until pg_dump is done.
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
-            snapshot = Snapshot(tables=postgres_tables(cursor), migrations=migrations_of(cursor), server_version=server_version)
-            # The snapshot lives as long as this transaction: it ends only once pg_dump is done.
-            while process.poll() is None:
+            cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
+            snapshot_id, server_version = cursor.fetchone()
+            command, env = _command(pg_dump, connection, ["--format=custom", f"--snapshot={snapshot_id}", f"--file={target}"])
+            process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            try:
+                snapshot = Snapshot(tables=postgres_tables(cursor), migrations=migrations_of(cursor), server_version=server_version)
+                while process.poll() is None:
+                    _follow(target, bar)
+                    time.sleep(POLL_SECONDS)
                 _follow(target, bar)
-                time.sleep(POLL_SECONDS)
-            _follow(target, bar)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            cursor.execute("ROLLBACK")
         if process.returncode:
             raise _failed("pg_dump", errors)
     return snapshot

@@ -22,7 +22,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from manchette.filinfo.tests.factories import publish_dispatch
 from manchette.news.tests.factories import ImageFactory
 from manchette.operations import snapshots
-from manchette.operations.archives import MANIFEST, OperationError, Refusal
+from manchette.operations.archives import ENGINE_NAMES, FILE_NAMES, MANIFEST, OperationError, Refusal
 from manchette.operations.backup import backup
 from manchette.operations.restore import STAGING_PREFIX, restore
 from manchette.testing.pytest_plugin import serving_env
@@ -117,7 +117,7 @@ def test_a_backup_restores_every_row_and_file_into_an_empty_installation(site, m
     media = {entry["path"]: entry["sha256"] for entry in manifest["files"][1:]}
     assert media == {f"media/{name}": sha for name, sha in files_under(media_root).items()}
     assert any(name.startswith("media/original_images/") for name in media)
-    assert manifest["files"][0]["path"] == snapshots.FILE_NAMES[engine]
+    assert manifest["files"][0]["path"] == FILE_NAMES[engine]
     assert path.is_dir() == (name == "sauvegarde")
     assert not [leftover for leftover in tmp_path.iterdir() if leftover.name.startswith(".")]
 
@@ -275,12 +275,12 @@ def test_restore_refuses_a_backup_of_another_engine(saved, target):
     other = {"sqlite": "postgresql", "postgresql": "sqlite"}[connection.vendor]
 
     def change(manifest):
-        manifest["database"].update(engine=other, file=snapshots.FILE_NAMES[other])
-        manifest["files"][0]["path"] = snapshots.FILE_NAMES[other]
+        manifest["database"].update(engine=other, file=FILE_NAMES[other])
+        manifest["files"][0]["path"] = FILE_NAMES[other]
 
     edit_manifest(saved, change)
-    next(saved.glob("database.*")).rename(saved / snapshots.FILE_NAMES[other])
-    with pytest.raises(Refusal, match=f"celle d’une base {snapshots.ENGINE_NAMES[other]}"):
+    next(saved.glob("database.*")).rename(saved / FILE_NAMES[other])
+    with pytest.raises(Refusal, match=f"celle d’une base {ENGINE_NAMES[other]}"):
         restore_into(target, saved)
     untouched(target)
 
