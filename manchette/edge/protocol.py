@@ -157,6 +157,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.body_since = None
         self.stalled_bytes = 0
         self.body_moved = False
+        # Since when a keep-alive connection waits for its next request after an answer written here (the
+        # sweep closes it after uvicorn's keep-alive delay, give or take a sweep: a timer per request, made and
+        # cancelled, cost the fast path more than the rest of its answer).
+        self.idle_since = None
 
     # Limits. Times are checked by one sweep a second per process (Sweeper), not by a timer per request.
 
@@ -173,7 +177,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.head_since = self.sweeper.now
 
     def swept(self, now):
-        """Closes this connection if it took too long over a head or a body (Sweeper)."""
+        """Closes this connection if it took too long over a head or a body, or idled too long after an answer
+        written here (Sweeper)."""
         if self.head_since is not None and now - self.head_since > self.limits.head_seconds:
             # A connection that said nothing is just closed; a head begun and not finished gets a 408.
             self._refuse(TOO_SLOW if self.head_begun else None)
@@ -182,11 +187,15 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             and not self.flow.read_paused  # the application has not taken what came yet: not the client's doing
         ):
             self._refuse(None)
+        elif self.idle_since is not None and now - self.idle_since > self.timeout_keep_alive:
+            self.idle_since = None
+            self.timeout_keep_alive_handler()
 
     def data_received(self, data):
         if self.refused is not None:
             return
         self.ended_here = False
+        self.idle_since = None
         self.received_at = perf_counter()
         # uvicorn's data_received, with our refusals; kept lean, as everything a whole request goes through.
         if self.timeout_keep_alive_task is not None:
@@ -350,7 +359,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
                 now - self.received_at, "HIT", read.agent, read.referer,
             ))
         if keep_alive:
-            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+            self.idle_since = self.sweeper.now
         else:
             self.transport.close()
 
