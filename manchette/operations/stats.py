@@ -8,7 +8,8 @@ user_agent, referer), read as a stream: a day's log of a big site is gigabytes, 
 fixed-size estimates are kept. A reader is an address with a browser (the pair of ip and user_agent, robots
 left out as the counter leaves them out): an approximation, counted by an estimate about 1 % off (HyperLogLog)
 rather than by remembering each one; errors keep their exact number and, past ERROR_PATHS different paths,
-their most frequent paths only. Lines that are not such objects are skipped and counted.
+their most frequent paths only. Lines that are not such objects are skipped and counted; the health checks'
+polls (/sante/…) are left out.
 """
 
 import datetime
@@ -35,6 +36,8 @@ HOME = "une"
 ELSEWHERE = "autres"
 PLACES = {HOME: _("La une"), ELSEWHERE: _("Ailleurs (fil info, recherche, fichiers…)")}
 CACHE_STATES = ("HIT", "MISS", "PASS")
+# A load balancer's polls (views.py): no reader's, and a readiness 503 is not a fault of the site's.
+HEALTH = "/sante/"
 # Paths whose section was found, remembered (articles are read over and over); at most this many.
 REMEMBERED_PATHS = 10_000
 # Error paths counted one by one, at most: past this, the rarer half is forgotten (a scanner's thousands of
@@ -163,8 +166,9 @@ class Tally:
                 # Not JSON, not an object, a key missing or of the wrong kind, a time without its offset.
                 self.bad += 1
                 continue
-            if self.period.start <= moment < self.period.end:
-                self.add(urllib.parse.unquote(path.split("?", 1)[0]), status, ip, agent, cache)
+            path = urllib.parse.unquote(path.split("?", 1)[0])
+            if self.period.start <= moment < self.period.end and not path.startswith(HEALTH):
+                self.add(path, status, ip, agent, cache)
 
     def add(self, path, status, ip, agent, cache):
         self.requests += 1

@@ -92,11 +92,15 @@ def render(report):
         heading += _(", jusqu’à %(hour)d\u00a0h\u00a0%(minute)02d") % {"hour": end.hour, "minute": end.minute}
     lines = [
         heading,
-        ngettext(
-            "Journal d’accès\u00a0: %(lines)s ligne lue, %(bad)s illisible (ignorée), %(requests)s requête dans la période.",
-            "Journal d’accès\u00a0: %(lines)s lignes lues, %(bad)s illisibles (ignorées), %(requests)s requêtes dans la période.",
-            report["lignes_lues"],
-        ) % {"lines": number(report["lignes_lues"]), "bad": number(report["lignes_illisibles"]), "requests": number(report["requetes"])},
+        _("Journal d’accès\u00a0: %(lines)s, %(bad)s, %(requests)s.") % {
+            "lines": ngettext("%(count)s ligne lue", "%(count)s lignes lues", report["lignes_lues"]) % {"count": number(report["lignes_lues"])},
+            "bad": ngettext("%(count)s illisible (ignorée)", "%(count)s illisibles (ignorées)", report["lignes_illisibles"]) % {
+                "count": number(report["lignes_illisibles"]),
+            },
+            "requests": ngettext("%(count)s requête dans la période", "%(count)s requêtes dans la période", report["requetes"]) % {
+                "count": number(report["requetes"]),
+            },
+        },
         _("Lecteurs distincts (adresse et navigateur, estimation)\u00a0: %(readers)s") % {"readers": number(report["lecteurs"])},
         "",
     ]
