@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from manchette.comments.models import Comment, Decision, Flag, Report
+from manchette.comments.models import Comment, Decision, Flag, Report, Status
 from manchette.comments.thread import display_name
 from manchette.news.visibility import is_visible
 
@@ -157,6 +157,8 @@ def send_statement(statement_id):
     if statement is None or not statement.email:
         return False
     comment = statement.comment
+    if comment is not None and comment.status != Status.REJECTED:
+        return False  # published again since the click (a moderator's second thought): nothing to explain
     article = comment.article if comment is not None else None
     mail.send("statement", {
         "statement": statement, "name": display_name(statement.author) if statement.author else "",

@@ -112,9 +112,28 @@ def test_the_author_finds_their_statements_in_their_account_and_their_data(comme
     client = logged_in(author)
     page = client.get("/compte/").content.decode()
     assert "Décisions de modération" in page and f"/contenu-illicite/reexamen/{statement.pk}/" in page
-    data = json.loads(b"".join(client.get("/compte/donnees/").streaming_content) if client.get("/compte/donnees/").streaming
-                      else client.get("/compte/donnees/").content)
+    data = json.loads(client.get("/compte/donnees/").content)
     [exported] = data["decisions_de_moderation"]["exposes_des_motifs"]
     assert exported["reference"] == statement.reference and exported["motif"].startswith("Charte de participation")
     Statement.objects.filter(pk=statement.pk).update(created_at=timezone.now() - timezone.timedelta(days=200))
     assert "délai de réexamen écoulé" in client.get("/compte/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_statement_is_the_worker_s_job_and_not_sent_for_a_comment_published_again(comment, article, make_reader, moderators,
+                                                                                        smtp_server, settings):
+    """With the site's task backend (the database), the click only queues the e-mail; `manchette worker` sends it,
+    unless the comment was published again meanwhile (the statement stays recorded, unsent)."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    kept = Comment.objects.create(article=article, author=make_reader("Paul Martin"), text="Un avis.", status=Status.PENDING)
+    moderation.reject([kept, comment], moderators[0], "Hors sujet")
+    assert DBTaskResult.objects.filter(task_path="manchette.dsa.statements.send_statement").count() == 2
+    assert smtp_server.messages == []
+    moderation.approve([kept], moderators[0])
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    [message] = smtp_server.wait_for(1)
+    assert message.envelope_to == ["jeanne@example.com"] and "Hors sujet" in body(message)
+    assert Statement.objects.get(comment=kept).sent_at is None
