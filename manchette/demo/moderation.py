@@ -1,9 +1,9 @@
-"""The demo newspaper's moderation history: a few months of invented readers' comments that the demo moderator
-published or refused (data/moderation_decisions.txt, written for the demo), the classifier trained once on them,
+"""The demo newspaper's moderation history: invented readers' comments on the weeks of articles the demo covers,
+that the demo moderator published or refused (data/moderation_decisions.txt, written for the demo), the classifier trained once on them,
 and a few new comments that go through every check as a reader's would, so the queue shows flags and scores.
 
-Regular readers mostly see their comments published, and earn trust; a handful of trolls mostly see theirs
-refused, and fall back to pre-moderation. Which reader wrote what, where and when only depends on SEED; times
+Regular readers see their comments published, and earn trust, but one of them, refused once lately, has not
+earned it yet; a handful of trolls see theirs refused, a few published, and fall back to pre-moderation. Which reader wrote what, where and when only depends on SEED; times
 follow each article's publication and never pass the moment the demo is loaded. Added once, even to a newspaper
 loaded before it existed.
 """
@@ -36,7 +36,6 @@ TROLLS = ("Kevin Dubuisson", "Steve Bertrand", "Laurent Piraux", "Cindy Gobert",
 NEWCOMERS = ("Romain Halleux", "Pauline Thiry", "Mehdi Azzouz", "Justine Lallemand")
 # Articles old enough to have a history: after the ones the demo's threads and the browser tests use.
 SKIPPED, ARTICLES = 40, 60
-DAYS = 120
 SEED = 20240612
 
 
@@ -80,7 +79,11 @@ def load(now, password, email_domain, moderator):
             [_reader(f"{USERNAME_PREFIX}{kind}-{n}", name, password, email_domain) for n, name in enumerate(names, start=1)]
             for kind, names in (("r", REGULARS), ("t", TROLLS), ("n", NEWCOMERS))
         )
-        decided = [_decided(rng, line, articles, regulars, trolls, moderator, now) for line in lines if line.decision != "attente"]
+        slip = next(line for line in lines if line.decision == "refuse")
+        decided = [
+            _decided(rng, line, articles, _author(rng, line, regulars, trolls, slip), moderator, now)
+            for line in lines if line.decision != "attente"
+        ]
         Comment.objects.bulk_create(decided)
         # Past decisions, whose authors were told at the time: recorded without audit.decided, which would send
         # each refused author a statement of reasons today.
@@ -113,14 +116,20 @@ def _reader(username, name, password, email_domain):
     return user
 
 
-def _decided(rng, line, articles, regulars, trolls, moderator, now):
-    """A comment of LINE's, as the moderator left it: mostly a regular's when published, a troll's when refused
-    (regulars slip now and then, trolls now and then write something publishable)."""
+def _author(rng, line, regulars, trolls, slip):
+    """Who wrote LINE: a troll when refused (the last regular wrote SLIP), mostly a regular when published."""
+    if line is slip:
+        return regulars[-1]
+    if line.decision == "refuse":
+        return rng.choice(trolls)
+    return rng.choice(regulars if rng.random() < 0.85 else trolls)
+
+
+def _decided(rng, line, articles, author, moderator, now):
+    """A comment of LINE's by AUTHOR, as the moderator left it, between its article's publication and now."""
     refused = line.decision == "refuse"
-    usual, other = (trolls, regulars) if refused else (regulars, trolls)
-    author = rng.choice(usual if rng.random() < (0.95 if refused else 0.85) else other)
     article = rng.choice(articles)
-    start = max(article.first_published_at, now - datetime.timedelta(days=DAYS))
+    start = article.first_published_at
     posted = start + datetime.timedelta(seconds=rng.randint(60, max(61, int((now - start).total_seconds()) - 3600)))
     decided = min(now, posted + datetime.timedelta(minutes=rng.randint(2, 240)))
     return Comment(

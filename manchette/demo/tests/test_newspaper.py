@@ -141,9 +141,11 @@ def test_the_moderators_history_trains_the_classifier_and_fills_the_queue(demo, 
     assert waiting.exists() and not waiting.filter(score__isnull=True).exists()
     assert waiting.filter(flags__rule="classifieur").exists()
     # Regulars earned trust, trolls lost it.
-    authors = {comment.author for comment in history.select_related("author")}
-    levels = [(author.username.split("-")[-2], trust.standing(author).level) for author in authors]
-    assert sum(level == trust.TRUSTED for kind, level in levels if kind == "r") > len(demo_moderation.REGULARS) / 2
-    assert all(level == trust.PREMODERATED for kind, level in levels if kind == "t")
+    levels = {author.username.removeprefix(demo_moderation.USERNAME_PREFIX): trust.standing(author).level
+              for author in {comment.author for comment in history.select_related("author")}}
+    last = f"r-{len(demo_moderation.REGULARS)}"
+    assert {name: level for name, level in levels.items() if name.startswith("r-")} == {
+        **{f"r-{n}": trust.TRUSTED for n in range(1, len(demo_moderation.REGULARS))}, last: None}
+    assert all(level == trust.PREMODERATED for name, level in levels.items() if name.startswith("t-"))
     refused = decided.filter(status=Status.REJECTED).first()
     assert refused.text not in client.get(f"/_fragments/commentaires/{refused.article_id}/").content.decode()
