@@ -377,6 +377,8 @@ COMMENTS_DISTRUST_REJECTED = os.environ.get("COMMENTS_DISTRUST_REJECTED", "3/10"
 # The classifier learned from the moderators (automoderation/classifier.py, `manchette train_moderation`): a comment
 # scored at THRESHOLD or more waits for a moderator; a model is put in service only if trained on MIN_DECISIONS
 # decisions or more and as precise and complete on the decisions held out as the floors say.
+# Hours between two trainings of the classifier by the worker (automoderation/classifier.py retrain); 0: never.
+COMMENTS_CLASSIFIER_TRAIN_HOURS = float(os.environ.get("COMMENTS_CLASSIFIER_TRAIN_HOURS", "24"))
 COMMENTS_CLASSIFIER_THRESHOLD = float(os.environ.get("COMMENTS_CLASSIFIER_THRESHOLD", "0.6"))
 COMMENTS_CLASSIFIER_MIN_DECISIONS = int(os.environ.get("COMMENTS_CLASSIFIER_MIN_DECISIONS", "200"))
 COMMENTS_CLASSIFIER_MIN_PRECISION = float(os.environ.get("COMMENTS_CLASSIFIER_MIN_PRECISION", "0.8"))

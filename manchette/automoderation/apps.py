@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class AutoModerationConfig(AppConfig):
 
     def ready(self):
         from manchette.comments import screening
+        from manchette.periodic import jobs
 
         from . import classifier, rules, trust, trust_admin
 
@@ -17,3 +19,7 @@ class AutoModerationConfig(AppConfig):
         for check in (trust.check, rules.check, classifier.check):
             screening.register(check)
         trust_admin.install()
+        # Learn again from the moderators' latest decisions, once a day (COMMENTS_CLASSIFIER_TRAIN_HOURS, 0: never).
+        hours = settings.COMMENTS_CLASSIFIER_TRAIN_HOURS
+        if hours > 0:
+            jobs.every(int(hours * 3600), "automoderation-training")(classifier.retrain)

@@ -11,8 +11,9 @@ class DsaConfig(AppConfig):
     def ready(self):
         from manchette.accounts import data, panels
         from manchette.comments import actions, audit, moderation
+        from manchette.periodic import jobs
 
-        from . import account, statements
+        from . import account, retention, statements
 
         # « Signaler un contenu illicite » beside each comment's « Signaler ».
         actions.register("dsa/includes/comment_link.html")
@@ -21,3 +22,5 @@ class DsaConfig(AppConfig):
         moderation.replace_rejection_notice()
         panels.register("dsa/account_panel.html")
         data.register("decisions_de_moderation", account.export)
+        # Notices, statements and reviews past DSA_RETENTION_DAYS go, once a day.
+        jobs.every(24 * 3600, "dsa-retention")(retention.purge_expired)

@@ -130,19 +130,20 @@ def test_reject_keeps_the_reason_and_mails_the_author(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_rejection_mail_is_the_worker_s_job(staff, article, reader, smtp_server):
-    """With the site's task backend (the database), the click only queues the mail; `manchette worker` sends it,
-    unless the comment was published again meanwhile."""
+    """With the site's task backend (the database), the click only queues the mail (the statement of reasons
+    manchette/dsa sends in place of comments' own notice); `manchette worker` sends it, unless the comment was
+    published again meanwhile."""
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     kept, rejected = comment(article, reader("Paul Martin")), comment(article, reader("Jeanne Dupont", email="jeanne@example.com"))
     moderation.reject([kept, rejected], staff["moderator"], "Hors sujet")
-    tasks = DBTaskResult.objects.filter(task_path="manchette.comments.moderation.send_rejection_notice")
+    tasks = DBTaskResult.objects.filter(task_path="manchette.dsa.statements.send_statement")
     assert tasks.count() == 2 and smtp_server.messages == []
     moderation.approve([kept], staff["moderator"])
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     [message] = smtp_server.wait_for(1)
-    assert message.envelope_to == ["jeanne@example.com"] and "Motif : Hors sujet" in body(message, "plain")
+    assert message.envelope_to == ["jeanne@example.com"] and "Hors sujet" in body(message, "plain")
 
 
 def test_reject_needs_a_reason(moderator_client, article, reader):

@@ -64,4 +64,4 @@ def test_a_worker_not_seen_for_long_is_said_so(registry):
 
 def test_the_apps_register_their_jobs():
     names = set(jobs.registered())
-    assert {"prune-tasks", "newsletters"} <= names
+    assert {"prune-tasks", "newsletters", "comments-retention", "dsa-retention", "automoderation-training"} <= names
