@@ -177,7 +177,8 @@ def test_desks_are_set_in_the_admin(newsroom, staff, django_user_model):
     refused = admin.post(url + "add/", {"moderator": staff["journalist"].pk, "section": world.pk})
     assert refused.status_code == 200 and DeskAssignment.objects.filter(moderator=staff["journalist"]).count() == 0
     listing = admin.get(url).content.decode()
-    assert "Monde" in listing and "marc" in listing
+    assert "Monde" in listing and "marc" in listing and "Ajouter un pupitre de modération" in listing
+    assert "Nouveau pupitre de modération" in form
     # Moderators do not set desks: theirs or anyone's.
     assert client_of(staff["moderator"]).get(url).status_code in (302, 403)
     moderators_group = Group.objects.get(name=MODERATORS)
