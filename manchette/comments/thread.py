@@ -90,6 +90,8 @@ class Shown:
     article_author: bool = False
     replies: list = field(default_factory=list)
     more_replies: int = 0
+    # When another author in the same batch has the same name: when this one joined, which tells them apart.
+    member_since: object = None
 
     @property
     def deleted(self):
@@ -144,7 +146,20 @@ def shown(comments, article, replies=None, more=None):
         item.replies = [wrap(reply) for reply in (replies or {}).get(comment.pk, [])]
         item.more_replies = (more or {}).get(comment.pk, 0)
         result.append(item)
+    _tell_namesakes_apart(result)
     return result
+
+
+def _tell_namesakes_apart(items):
+    """Two readers may bear the same name (accounts/lookalike.py refuses only imitations): where a batch shows
+    two authors of one name, each says since when they are a member."""
+    everyone = [i for item in items for i in (item, *item.replies) if i.comment.author_id is not None]
+    authors = {}
+    for item in everyone:
+        authors.setdefault(item.name, set()).add(item.comment.author_id)
+    for item in everyone:
+        if len(authors[item.name]) > 1:
+            item.member_since = item.comment.author.date_joined
 
 
 def _with_authors(queryset):

@@ -20,8 +20,8 @@ def fresh_counters():
 
 @pytest.fixture
 def make_reader(django_user_model, db):
-    def make(name="Claire Dubois", email=None, notify=False):
-        username = name.lower().replace(" ", ".")
+    def make(name="Claire Dubois", email=None, notify=False, username=None):
+        username = username or name.lower().replace(" ", ".")
         user = django_user_model.objects.create_user(username, email or f"{username}@example.com", PASSWORD)
         Profile.objects.create(user=user, display_name=name, notify_replies=notify)
         return user

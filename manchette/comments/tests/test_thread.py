@@ -258,3 +258,19 @@ def test_the_first_batch_costs_the_same_queries_and_bytes_at_10_and_5000_comment
     assert many_queries == few_queries
     # Only the count's and the ids' digits may differ.
     assert abs(many_bytes - few_bytes) < 200
+
+
+def test_two_readers_of_the_same_name_are_told_apart_by_when_they_joined(client, article, make_reader, make_comment):
+    from django.contrib.auth import get_user_model
+
+    first = make_reader("Marc Dupont", email="marc1@example.com")
+    second = make_reader("Marc Dupont", email="marc2@example.com", username="marc.dupont.2")
+    get_user_model().objects.filter(pk=first.pk).update(date_joined=timezone.make_aware(datetime.datetime(2024, 3, 5)))
+    other = make_reader("Léa Dubois")
+    make_comment(article, first, text="Premier avis.", created_at=ago(3))
+    make_comment(article, second, text="Second avis.", created_at=ago(2))
+    make_comment(article, other, text="Troisième avis.", created_at=ago(1))
+    metas = {texts([li])[0]: li.select_one(".comment__meta").get_text(" ", strip=True) for li in top_level(fragment(client, article))}
+    assert "membre depuis mars 2024" in metas["Premier avis."]
+    assert "membre depuis" in metas["Second avis."] and "mars 2024" not in metas["Second avis."]
+    assert "membre depuis" not in metas["Troisième avis."]
