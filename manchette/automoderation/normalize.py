@@ -24,8 +24,10 @@ Everything is linear in the text's length, and only its first MAX_CHARS characte
 import functools
 import hashlib
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_CHARS = 10_000
 # Leet symbols read as the letter they stand for; "1" is both i and l (« 1diot », « sa1ope »).
@@ -89,49 +91,80 @@ def fold_char(char):
     return "".join(folded)
 
 
-@dataclass(frozen=True)
-class Folded:
-    """The folded text, and for each of its characters the index of the original character it comes from."""
+class _Table(dict):
+    """{code point: what it folds to}, filled as characters are met, for str.translate: the text is folded at C
+    speed. Past LIMIT entries (a text of random code points), characters are folded without being kept."""
 
-    text: str
-    origin: tuple
+    LIMIT = 50_000
+
+    def __init__(self, fold):
+        super().__init__()
+        self.fold = fold
+
+    def __missing__(self, code):
+        folded = self.fold(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+# Each character folded; and only the characters that do not fold to exactly one (the others are dropped), to tell
+# at C speed whether folded indices are the original ones.
+_FOLD = _Table(fold_char)
+_UNEVEN = _Table(lambda char: "" if len(fold_char(char)) == 1 else char)
+
+
+class Folded:
+    """The folded text, and the way back to the original: folded character i comes from original character
+    `origin[i]`, worked out only when a span is asked for, and only for a text where some character folded to
+    none or to several."""
+
+    def __init__(self, source):
+        self.source = source[:MAX_CHARS]
+        self.text = self.source.translate(_FOLD)
+        self.even = not self.source.translate(_UNEVEN)
+        self._origin = None
+
+    @property
+    def origin(self):
+        if self._origin is None:
+            self._origin = [index for index, char in enumerate(self.source) for _ in range(len(_FOLD[ord(char)]))]
+        return self._origin
 
     def span(self, start, end):
         """The original indices [a, b) of the folded characters [START, END)."""
+        if self.even:
+            return start, end
         return self.origin[start], self.origin[end - 1] + 1
 
 
 def fold(text):
-    chars, origin = [], []
-    for index, char in enumerate(text[:MAX_CHARS]):
-        for part in fold_char(char):
-            chars.append(part)
-            origin.append(index)
-    return Folded("".join(chars), tuple(origin))
+    return Folded(text)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of the text: the spellings it may stand for (the first is the plainest), and where it is in the
-    original text."""
+    folded text (Folded.span gives the original)."""
 
     spellings: tuple
     start: int
     end: int
 
 
-def _is_word_char(char):
-    return ("a" <= char <= "z") or ("0" <= char <= "9") or char in SYMBOLS
+_WORD = re.compile(f"[a-z0-9{re.escape(''.join(sorted(SYMBOLS)))}]+")
+_LETTER = re.compile(r"[a-z]")
+_REPEATS = re.compile(r"(.)\1+")
+_RUNS = re.compile(r"(.)\1*")
 
 
-def _has_letter(raw):
-    return any("a" <= char <= "z" for char in raw)
 
 
 def _readings(raw):
     """RAW with its leet read as letters: each reading of its ambiguous characters, or, when there are too many
     of them, all read one way then all the other."""
     plain = raw.translate(_LEET)
+    if "1" not in raw:
+        return [plain]
     ambiguous = [index for index, char in enumerate(raw) if char in AMBIGUOUS]
     if len(ambiguous) > MAX_AMBIGUOUS:
         return [raw.translate(table) for table in _ONE_WAY]
@@ -144,13 +177,14 @@ def _readings(raw):
     return readings
 
 
+@functools.lru_cache(maxsize=65_536)
 def spellings(raw):
     """The words RAW may stand for, the plainest first: its leet read, then without the digits and symbols around
     its letters, then without a plural's s or x."""
-    if not _has_letter(raw):
+    first = _LETTER.search(raw)
+    if first is None:
         return (raw,) if raw.isdigit() else ()
-    core_start = next(i for i, char in enumerate(raw) if "a" <= char <= "z")
-    core_end = max(i for i, char in enumerate(raw) if "a" <= char <= "z") + 1
+    core_start, core_end = first.start(), len(raw) - _LETTER.search(raw[::-1]).start()
     found = list(_readings(raw))
     if (core_start, core_end) != (0, len(raw)):
         found += _readings(raw[core_start:core_end])
@@ -160,18 +194,7 @@ def spellings(raw):
 
 def _raw_words(folded):
     """(raw word, folded start, folded end) for each run of word characters."""
-    text = folded.text
-    words, start = [], None
-    for index, char in enumerate(text):
-        if _is_word_char(char):
-            if start is None:
-                start = index
-        elif start is not None:
-            words.append((text[start:index], start, index))
-            start = None
-    if start is not None:
-        words.append((text[start:], start, len(text)))
-    return words
+    return [(match.group(), match.start(), match.end()) for match in _WORD.finditer(folded.text)]
 
 
 def _joined(words, text):
@@ -210,22 +233,25 @@ def tokens(text, folded=None):
     folded = folded or fold(text)
     found = []
     for raws, start, end in _joined(_raw_words(folded), folded.text):
-        readings = tuple(dict.fromkeys(reading for raw in raws for reading in spellings(raw)))
+        if len(raws) == 1:
+            readings = spellings(raws[0])
+        else:
+            readings = tuple(dict.fromkeys(reading for raw in raws for reading in spellings(raw)))
         if readings:
-            found.append(Token(readings, *folded.span(start, end)))
+            found.append(Token(readings, start, end))
     return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def collapse(word):
+    """WORD with each repeated letter once: « connnard » → « conard »."""
+    return _REPEATS.sub(r"\1", word)
 
 
 def runs(word):
     """WORD as its letters without repeats and how many times each came: « connard » → ("conard", (1, 1, 2, 1, 1, 1))."""
-    letters, counts = [], []
-    for char in word:
-        if letters and letters[-1] == char:
-            counts[-1] += 1
-        else:
-            letters.append(char)
-            counts.append(1)
-    return "".join(letters), tuple(counts)
+    found = [match.group() for match in _RUNS.finditer(word)]
+    return "".join(run[0] for run in found), tuple(len(run) for run in found)
 
 
 def runs_match(written, listed):
@@ -250,6 +276,6 @@ def read(text):
     the saved comment (cached, by text)."""
     folded = fold(text)
     found = tuple(tokens(text, folded))
-    words = [runs(token.spellings[0])[0] for token in found]
+    words = [collapse(token.spellings[0]) for token in found]
     letters = sum(len(word) for word in words if not word.isdigit())
     return Reading(folded, found, hashlib.sha256(" ".join(words).encode()).hexdigest()[:32], letters)

@@ -126,23 +126,25 @@ class Lists:
 
     def find(self, tokens):
         """[(Listed, index of its first token, index of its last)], each entry once, in the text's order."""
-        spelled = [[normalize.runs(spelling) for spelling in token.spellings] for token in tokens]
+        # Each spelling without its repeated letters, compared first; the letters' counts only for a candidate.
+        collapsed = [[(normalize.collapse(spelling), spelling) for spelling in token.spellings] for token in tokens]
         found, seen = [], set()
-        for first, readings in enumerate(spelled):
-            for letters, _counts in readings:
+        for first, readings in enumerate(collapsed):
+            for letters, _spelling in readings:
                 for entry in self.index.get(letters, ()):
-                    if entry not in seen and _matches(spelled, first, entry.parts):
+                    if entry not in seen and _matches(collapsed, first, entry.parts):
                         seen.add(entry)
                         found.append((entry, first, first + len(entry.parts) - 1))
         return found
 
 
-def _matches(spelled, first, parts):
-    if first + len(parts) > len(spelled):
+def _matches(collapsed, first, parts):
+    if first + len(parts) > len(collapsed):
         return False
     return all(
-        any(letters == wanted and normalize.runs_match(counts, wanted_counts) for letters, counts in spelled[first + offset])
-        for offset, (wanted, wanted_counts) in enumerate(parts)
+        any(letters == wanted and normalize.runs_match(normalize.runs(spelling)[1], counts)
+            for letters, spelling in collapsed[first + offset])
+        for offset, (wanted, counts) in enumerate(parts)
     )
 
 
@@ -176,7 +178,8 @@ def listed_words(text, reading, verdict):
         if flags[entry.kind] >= MAX_FLAGS:
             continue
         flags[entry.kind] += 1
-        written = text[reading.tokens[first].start:reading.tokens[last].end]
+        start, end = reading.folded.span(reading.tokens[first].start, reading.tokens[last].end)
+        written = text[start:end]
         if entry.kind == Word.Kind.BANNED:
             verdict.add("mot-interdit", _("Mot interdit\u00a0: «\u00a0%(word)s\u00a0»") % {"word": entry.text}, REJECT, written)
         else:
@@ -186,13 +189,9 @@ def listed_words(text, reading, verdict):
 # Shouting.
 
 def shouting(text, verdict):
-    upper = lower = 0
-    for char in text[:normalize.MAX_CHARS]:
-        if char.isupper():
-            upper += 1
-        elif char.islower():
-            lower += 1
-    letters = upper + lower
+    read = text[:normalize.MAX_CHARS]
+    upper = sum(map(str.isupper, read))
+    letters = upper + sum(map(str.islower, read))
     minimum = settings.COMMENTS_SHOUTING_LETTERS
     if minimum and letters >= minimum and upper >= letters * settings.COMMENTS_SHOUTING_SHARE:
         verdict.add("majuscules", _("Écrit en majuscules"), HOLD, text[:200])

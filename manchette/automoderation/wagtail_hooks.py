@@ -45,7 +45,7 @@ register_permission_policy(Word, ModeratorsPolicy(Word))
 
 def matching_form(text):
     """TEXT as the lists compare it: its words' plainest spellings, repeated letters aside."""
-    return tuple(normalize.runs(token.spellings[0])[0] for token in normalize.tokens(text))
+    return tuple(normalize.collapse(token.spellings[0]) for token in normalize.tokens(text))
 
 
 class WordForm(WagtailAdminModelForm):
