@@ -7,7 +7,12 @@ Usage (SQLite by default; PostgreSQL with DATABASE_URL set, on a fresh <name>_co
 It prepares the demo newspaper as storm_bench.py does (every page a reader can open, Zipf popularity, 80 %
 anonymous readers and 20 % logged-in ones, replayed by wrk), plus --commenters bench accounts, a year old,
 logged in, each with its CSRF token; the comment rate limits are lifted for the run (COMMENTS_RATE_PER_ACCOUNT
-and COMMENTS_RATE_PER_ADDRESS empty). Each round has three runs of the same readers, interleaved:
+and COMMENTS_RATE_PER_ADDRESS empty). Every automatic check a comment goes through runs (comments/screening.py:
+readers' trust, the rules, the classifier when the demo trained one); the pace rule's limit is raised out of reach
+(COMMENTS_PACE) as the rate limits are lifted, its query still made. Before the server starts, the checks alone
+are timed in one process (--screenings submissions, short, ordinary, 3,000-character, hostile, with a link and a
+banned word; each text new, so nothing comes from a cache): their p50 and p99 are what they add to a post.
+Each round has three runs of the same readers, interleaved:
 - readers: readers alone;
 - paced: readers, plus --paced-rate comments per second posted on the five most-read articles (a new
   connection per post, each by the next account, as readers do from their browsers);
@@ -45,6 +50,44 @@ MARKER = "COMMENT-BENCH "
 PREPARE_TIMEOUT = 900
 TOP_ARTICLES = 5
 LATE_MS = 30_000  # a comment not seen on the stream this long after its post counts as never seen
+
+# The checks alone (comments/screening.py), on the prepared newspaper: a history of comments first (fingerprints,
+# decided comments for trust), then each submission timed, a new text each time.
+TIME_CHECKS = """
+import time
+from manchette.comments import posting, screening
+from manchette.comments.models import Comment
+
+ORDINARY = ("Je lis cet article avec attention et je ne partage pas tout à fait l’avis de l’auteur : la réforme "
+            "du stationnement à Liège touchera d’abord les commerçants du centre, qui n’ont pas été consultés. "
+            "Pourquoi ne pas avoir attendu la fin des travaux du tram ? Les habitants de Droixhe et d’Outremeuse "
+            "méritaient au moins une réunion publique, comme à Namur l’an dernier. ")
+TEXTS = {
+    "court": "Merci pour ce suivi, la situation évolue vite.",
+    "ordinaire": ORDINARY,
+    "3 000 caractères": (ORDINARY * 8)[:2980],
+    "hostile": ("с\u200bо\u202eп п а r d 𝐬𝐚𝐥𝐨𝐩𝐞 1d10t W W W . exemple point com " * 60)[:2980],
+    "lien et mot interdit": "Allez voir sur exemple.com, bande de c0nn4rds, tout y est expliqué.",
+}
+
+
+def time_checks(count):
+    users = [User.objects.get(username=f"commentateur-{n}") for n in range(min(100, params["commenters"]))]
+    articles = list(visible_articles()[:5])
+    for n, user in enumerate(users):
+        posting.post(user, articles[n % len(articles)], f"Avis n° {n} sur ce dossier : {ORDINARY[:120]}")
+    timings = {kind: [] for kind in TEXTS}
+    kinds = list(TEXTS)
+    for n in range(count):
+        kind = kinds[n % len(kinds)]
+        submission = screening.Submission(user=users[n % len(users)], article=articles[n % len(articles)],
+                                          text=f"{TEXTS[kind]} ({n})")
+        started = time.perf_counter()
+        screening.screen(submission)
+        timings[kind].append((time.perf_counter() - started) * 1000)
+    Comment.objects.filter(author__in=users, text__startswith="Avis n° ").delete()
+    return {"checks": [getattr(check, "__module__", str(check)) for check in screening.checks()], "timings_ms": timings}
+"""
 
 PREPARE = """
 import datetime, json, sys
@@ -86,8 +129,12 @@ pages = [{"kind": "front", "id": home.pk, "url": home.get_url()}]
 sections = list(Section.objects.live().order_by("path"))
 pages += [{"kind": "section", "id": section.pk, "url": section.get_url()} for section in sections]
 pages += [{"kind": "article", "id": article.pk, "url": article.get_url()} for article in visible_articles().order_by("path")]
-print(params["marker"] + json.dumps({"sessions": sessions, "commenters": commenters, "pages": pages}), flush=True)
+""" + TIME_CHECKS + """
+print(params["marker"] + json.dumps({"sessions": sessions, "commenters": commenters, "pages": pages,
+                                     "checks": time_checks(params["screenings"])}), flush=True)
 """
+
+
 
 
 def parse_args():
@@ -104,6 +151,7 @@ def parse_args():
     parser.add_argument("--commenters", type=int, default=200, help="bench accounts that post")
     parser.add_argument("--paced-rate", type=float, default=5, help="comments per second in the paced run")
     parser.add_argument("--writers", type=int, default=64, help="concurrent writers in the flood run")
+    parser.add_argument("--screenings", type=int, default=1000, help="submissions the checks are timed on, alone")
     parser.add_argument("--seed", type=int, default=20240917)
     parser.add_argument("--port", type=int, default=8292)
     parser.add_argument("--output", type=Path, default=RESULTS / "comment-bench")
@@ -111,7 +159,7 @@ def parse_args():
 
 
 def prepare(env, args):
-    params = {"readers": args.readers, "commenters": args.commenters, "marker": MARKER}
+    params = {"readers": args.readers, "commenters": args.commenters, "marker": MARKER, "screenings": args.screenings}
     result = subprocess.run(
         [sys.executable, "-m", "manchette.cli", "shell", "-c", PREPARE],
         cwd=ROOT, env=env, capture_output=True, text=True, input=json.dumps(params) + "\n", timeout=PREPARE_TIMEOUT,
@@ -290,6 +338,7 @@ def measure(args, work):
     env = bench_environment(work / "var", suffix="_comments")
     env["COMMENTS_RATE_PER_ACCOUNT"] = ""
     env["COMMENTS_RATE_PER_ADDRESS"] = ""
+    env["COMMENTS_PACE"] = "1000000/60"
     print("… préparation du journal de démonstration et des comptes", file=sys.stderr, flush=True)
     prepared = prepare(env, args)
     ranked = rank(prepared["pages"], args.seed)
@@ -324,6 +373,7 @@ def measure(args, work):
         finally:
             watcher.close()
     return {
+        "checks": prepared["checks"],
         "pages": {kind: sum(page["kind"] == kind for page in ranked) for kind in ("front", "section", "article")},
         "articles_commented": articles,
         "sequence": drawn,
@@ -351,6 +401,22 @@ def summarise(rounds):
         summary[kind]["never_seen"] = sum(r[kind]["never_seen"] for r in rounds)
         summary[kind]["refused"] = sum(r[kind]["posts"] - r[kind]["accepted"] for r in rounds)
     return summary
+
+
+def checks_table(checks):
+    """The checks' time alone, per kind of text and for all: p50, p99, max (ms)."""
+    timings = checks["timings_ms"]
+    everything = [ms for values in timings.values() for ms in values]
+    lines = [
+        f"Contrôles ({', '.join(checks['checks'])}), seuls, {len(everything)} envois :",
+        "",
+        "| Texte | p50 (ms) | p99 (ms) | max (ms) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for kind, values in [*timings.items(), ("tous", everything)]:
+        cells = [percentile(values, 0.50), percentile(values, 0.99), max(values)]
+        lines.append(f"| {kind} | " + " | ".join(number(value, 1) for value in cells) + " |")
+    return "\n".join(lines)
 
 
 def number(value, digits=0):
@@ -416,6 +482,8 @@ def main():
           f"{round(100 * report['sequence']['logged_in_share'], 1)} % connectés ; {args.rounds} manche(s) de {args.duration} s ; "
           f"commentaires sur les {TOP_ARTICLES} articles les plus lus\n")
     print(table(report))
+    print()
+    print(checks_table(report["checks"]))
     print(f"\n{args.output.with_suffix('.json')}")
 
 
