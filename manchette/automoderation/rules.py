@@ -93,7 +93,11 @@ def links(text, reading, verdict):
             if pattern is not _ADDRESS and _sentence_start(text[start:end]):
                 continue
             found.append((start, end))
-    for start, end in sorted(found)[:MAX_FLAGS]:
+            if len(found) == MAX_FLAGS:
+                break
+        if len(found) == MAX_FLAGS:
+            break
+    for start, end in sorted(found):
         written = text[start:end]
         verdict.add("lien", _("Lien\u00a0: «\u00a0%(link)s\u00a0»") % {"link": written[:100]}, HOLD, written)
 

@@ -176,6 +176,15 @@ def test_ordinary_punctuation_is_no_link(reader, text):
     assert found(screen(reader, text), "lien") == []
 
 
+def test_a_text_full_of_links_gets_five_flags(reader):
+    verdict = screen(reader, " ".join(f"site{n}.com" for n in range(400)))
+    assert [flag.matched for flag in verdict.flags] == [f"site{n}.com" for n in range(rules.MAX_FLAGS)]
+
+
+def test_a_text_longer_than_what_is_read_is_held(reader):
+    assert found(screen(reader, "Bonjour. " * 1200)) == [("trop-long", screening.HOLD, "")]
+
+
 def test_a_trusted_reader_s_links_are_not_held(reader, settings):
     assert not screen(reader, "Source : https://exemple.com", trusted=True).flags
     settings.COMMENTS_HOLD_LINKS = False
