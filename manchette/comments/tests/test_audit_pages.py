@@ -6,21 +6,15 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from manchette.comments import audit, moderation, warning
 from manchette.comments.models import Comment, Decision, Status
+from manchette.comments.tests.clients import client_of
 
 QUEUE = "/admin/moderation/"
 JOURNAL = QUEUE + "journal/"
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ nothing changed; superusers and moderators without desks act everywhere. Desks a
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from manchette.comments import desks
 from manchette.comments.models import Comment, Decision, DeskAssignment, Report, Sanction, Status
+from manchette.comments.tests.clients import client_of
 from manchette.news.management.commands.setup_newsroom import MODERATORS
 from manchette.news.tests.factories import ArticleFactory, SectionFactory, publish
 
@@ -39,12 +39,6 @@ def newsroom(section, staff, make_reader, make_comment):
     comments["signale"] = reported
     DeskAssignment.objects.create(moderator=staff["moderator"], section=section)
     return {"sections": {"belgique": section, "liege": liege, "monde": world}, "comments": comments, "author": author}
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

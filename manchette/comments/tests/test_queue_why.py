@@ -5,21 +5,19 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from manchette.comments.admin_views import highlighted
 from manchette.comments.models import Flag, Report, Status
+from manchette.comments.tests.clients import client_of
 
 QUEUE = "/admin/moderation/"
 
 
 @pytest.fixture
 def moderator_client(staff):
-    client = Client()
-    client.force_login(staff["moderator"])
-    return client
+    return client_of(staff["moderator"])
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ whether and when the reader was warned, asking for confirmation when they never 
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from manchette.comments import warning
 from manchette.comments.models import Decision, Sanction, Status
+from manchette.comments.tests.clients import client_of
 from manchette.testing.smtp import body
 
 QUEUE = "/admin/moderation/"
@@ -17,9 +17,7 @@ QUEUE = "/admin/moderation/"
 
 @pytest.fixture
 def moderator_client(staff):
-    client = Client()
-    client.force_login(staff["moderator"])
-    return client
+    return client_of(staff["moderator"])
 
 
 @pytest.fixture
@@ -93,8 +91,7 @@ def test_warnings_refused(moderator_client, staff, article, make_reader, make_co
     mine = moderator_client.post(f"{QUEUE}lecteur/{staff['moderator'].pk}/avertir/", {"avertissement-motif": "charte"}, follow=True)
     assert "Vous ne pouvez pas vous avertir vous-même." in mine.content.decode()
     assert moderator_client.get(url).status_code == 405
-    journalist = Client()
-    journalist.force_login(staff["journalist"])
+    journalist = client_of(staff["journalist"])
     assert journalist.post(url, {"avertissement-motif": "charte"}).status_code == 403
     assert not Decision.objects.filter(action=Decision.Action.WARN).exists()
 
