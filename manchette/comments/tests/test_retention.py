@@ -35,7 +35,8 @@ def test_text_of_comments_rejected_past_the_period_is_erased_and_decisions_kept(
 
     assert retention.purge_rejected() == 1
 
-    old.refresh_from_db(); recent.refresh_from_db(); approved.refresh_from_db()
+    for comment in (old, recent, approved):
+        comment.refresh_from_db()
     assert old.text == "" and old.purged_at is not None and old.status == Status.REJECTED
     assert old.rejection_reason == "Propos insultants"
     assert Flag.objects.get(comment=old).matched == ""
