@@ -39,7 +39,7 @@ def build():
     if metrics.enabled():
         metrics.enable()
         counted = metrics.ServerMetrics(edge, hub, log)
-    recorder = accesslog.Recorder(log, counted, proxies)
+    recorder = accesslog.Recorder(log, counted)
     return Stack(
         metrics.path_layer(Folders(LiveStreams(edge, hub))),
         edge=edge,

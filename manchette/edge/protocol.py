@@ -142,7 +142,9 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         recorder = self.stack.recorder if self.stack is not None else None
         self.records = recorder.records if recorder is not None and recorder.started else None
         self.received_at = 0.0
+        # Of the request the fast path is answering: its method, and its reader's address (proxies.py).
         self.method = ""
+        self.reader = None
         self.limits = limits()
         self.refused = None
         # Reading a head: since when (loop time; None while an answer is on its way or after the head), its
@@ -262,10 +264,13 @@ class EdgeHttpProtocol(HttpToolsProtocol):
                     method = self.parser.get_method().decode()
                 except (httptools.HttpParserError, UnicodeDecodeError):
                     pass
+            client = self.client
+            if self.stack.proxies and self.headers:
+                client = self.stack.proxies.resolve(client, self.scheme, self.headers)[0]
             now = perf_counter()
             self.records.append((
-                now, self.client, True, method, url, "1.1", self.headers or [], status, 0,
-                now - self.received_at if self.received_at else 0.0, "", b"", b"",
+                now, client, method, url, "1.1", status, 0, now - self.received_at if self.received_at else 0.0, "",
+                b"", b"",
             ))
 
     def _refusing(self, answer):
@@ -355,8 +360,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             read = self.edge.answered
             now = perf_counter()
             self.records.append((
-                now, self.client, True, self.method, self.url, version, self.headers, read.status, read.size,
-                now - self.received_at, "HIT", read.agent, read.referer,
+                now, self.reader, self.method, self.url, version, read.status, read.size, now - self.received_at, "HIT",
+                read.agent, read.referer,
             ))
         if keep_alive:
             self.idle_since = self.sweeper.now
@@ -385,8 +390,12 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if not keep_alive:
             server_headers += b"connection: close\r\n"
         method = self.method = self.parser.get_method().decode()
-        # The scheme the ASGI path would see behind a trusted proxy (edge/proxies.py): it is part of the key.
-        scheme = self.stack.proxies.scheme(self.client, self.scheme, self.headers) if self.stack.proxies else self.scheme
+        # The reader and scheme the ASGI path would see behind a trusted proxy (edge/proxies.py): the scheme is
+        # part of the key, the reader's address goes to the access log.
+        if self.stack.proxies:
+            self.reader, scheme = self.stack.proxies.resolve(self.client, self.scheme, self.headers)
+        else:
+            self.reader, scheme = self.client, self.scheme
         return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers, scheme)
 
     def _server_headers(self):

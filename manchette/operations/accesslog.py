@@ -2,7 +2,7 @@
 
 Both paths append each request they answer to the process's `Recorder.records`, as a plain tuple (RECORD):
 the fast path (edge/protocol.py) once its answer is written, the ASGI path (edge/stack.py, `serve()` below)
-once the application has answered. That is all a request costs. Every FLUSH_SECONDS the server's loop takes
+once the application has answered. That is all a request costs. Every FLUSH_SECONDS (20 ms) the server's loop takes
 the records, counts them for the metrics (metrics.py) and turns them into lines, which a thread of their own
 writes: to stdout (ACCESS_LOG=-, the default), appended to a file (ACCESS_LOG=/path), or nowhere (off). A
 destination that cannot keep up loses lines (counted, `manchette_access_log_dropped_lines_total`), never
@@ -40,12 +40,13 @@ from manchette.edge.app import CACHE_STATE
 
 logger = logging.getLogger(__name__)
 
-# (done, client, resolve, method, target, http_version, headers, status, bytes, duration, cache, user_agent,
-# referer): DONE is perf_counter() when answered; CLIENT the scope's (host, port), or the peer's when RESOLVE says
-# the trusted proxies must still be asked; TARGET the request's path and query as sent (bytes); DURATION in
-# seconds; the User-Agent and Referer as sent (bytes, b"" when absent).
-RECORD = "done client resolve method target http_version headers status bytes duration cache user_agent referer"
-FLUSH_SECONDS = 0.05
+# (done, client, method, target, http_version, status, bytes, duration, cache, user_agent, referer): DONE is
+# perf_counter() when answered; CLIENT the reader's (host, port), behind trusted proxies too; TARGET the request's
+# path and query as sent (bytes); DURATION in seconds; the User-Agent and Referer as sent (bytes, b"" when
+# absent). Nothing else is kept: a record holds no container the request made (its headers), so that the
+# requests of a flush's interval keep little memory from being used again.
+RECORD = "done client method target http_version status bytes duration cache user_agent referer"
+FLUSH_SECONDS = 0.02
 # Lines waiting for the writer beyond this are dropped.
 MAX_WAITING_BYTES = 16 * 2**20
 PIPE_BUF = select.PIPE_BUF
@@ -58,10 +59,9 @@ REMEMBERED = 4096
 class Recorder:
     """One per server process: the records of the requests answered, flushed from the loop."""
 
-    def __init__(self, log=None, metrics=None, proxies=None):
+    def __init__(self, log=None, metrics=None):
         self.log = log
         self.metrics = metrics
-        self.proxies = proxies or None
         self.records = []
         self.started = False  # records are taken once flushing has started (lifespan), never before
         self._timer = None
@@ -88,8 +88,8 @@ class Recorder:
                     referer = value
             done = perf_counter()
             self.records.append((
-                done, scope.get("client"), False, scope["method"], target, scope.get("http_version", "1.1"),
-                scope["headers"], answer[0], answer[1], done - started, cache, agent, referer,
+                done, scope.get("client"), scope["method"], target, scope.get("http_version", "1.1"), answer[0],
+                answer[1], done - started, cache, agent, referer,
             ))
 
         async def send_on(message):
@@ -141,7 +141,7 @@ class Recorder:
                 self.metrics.fold([])
             return
         if self.log is not None:
-            self.log.write(records, self.proxies)
+            self.log.write(records)
         if self.metrics is not None:
             self.metrics.fold(records)
 
@@ -213,13 +213,11 @@ class JsonLines(Lines):
             value = value.decode("utf-8", "backslashreplace")
         return json.dumps(value)  # ASCII only: control characters, quotes and line separators escaped
 
-    def lines(self, records, proxies=None, clock=0.0):
+    def lines(self, records, clock=0.0):
         """Lines of RECORDS; CLOCK is how far time.time() is ahead of perf_counter()."""
         line, parts, escaped, stamp, part = self.LINE, self._parts, self._escaped, self.stamp, self.part
         made = []
-        for done, client, resolve, method, target, _, headers, status, size, duration, cache, agent, referer in records:
-            if resolve and proxies is not None:
-                client = proxies.resolve(client, "http", headers)[0]
+        for done, client, method, target, _, status, size, duration, cache, agent, referer in records:
             ip = client[0] if client else ""
             moment = done + clock
             second = int(moment)
@@ -252,12 +250,10 @@ class CombinedLines(Lines):
             value = value.decode("latin-1")
         return value.translate(_COMBINED_ESCAPES) or "-"
 
-    def lines(self, records, proxies=None, clock=0.0):
+    def lines(self, records, clock=0.0):
         line, parts, escaped, stamp, part = self.LINE, self._parts, self._escaped, self.stamp, self.part
         made = []
-        for done, client, resolve, method, target, version, headers, status, size, _, _, agent, referer in records:
-            if resolve and proxies is not None:
-                client = proxies.resolve(client, "http", headers)[0]
+        for done, client, method, target, version, status, size, _, _, agent, referer in records:
             ip = client[0] if client else ""
             second = int(done + clock)
             day, offset = self._stamp if second == self._second else stamp(second)
@@ -281,8 +277,8 @@ class AccessLog:
         self._lock = threading.Lock()
         self._thread = None
 
-    def write(self, records, proxies=None):
-        self._hand_over(self.lines.lines(records, proxies, time.time() - perf_counter()))
+    def write(self, records):
+        self._hand_over(self.lines.lines(records, time.time() - perf_counter()))
 
     def _hand_over(self, lines):
         data = "".join(lines).encode()

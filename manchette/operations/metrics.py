@@ -1,7 +1,7 @@
 """Metrics in Prometheus's text format, for the operators only: a listener of their own, or a path kept from readers.
 
 Every server process counts in plain Python on the serving path (the requests' records of accesslog.py, the
-edge's counters, the hub's) and folds what it counted into prometheus-client's values every FLUSH_SECONDS;
+edge's counters, the hub's) and folds what it counted into prometheus-client's values every 20 ms (accesslog.FLUSH_SECONDS);
 those live in files of DATA_DIR/metrics (prometheus-client's multiprocess mode), which `manchette serve`
 empties of dead processes' files when it starts. A scrape adds up every process's files, and counts what the
 database holds at that moment: each app's `metrics.py` may give a `collect()` that yields metric families
@@ -217,7 +217,7 @@ class ServerMetrics:
         # Counted by target first: a page asked for a thousand times is classified once.
         counts = {}
         renders = []
-        for _, _, _, _, target, _, _, status, _, duration, cache, _, _ in records:
+        for _, _, _, target, _, status, _, duration, cache, _, _ in records:
             key = (target, status, cache)
             counts[key] = counts.get(key, 0) + 1
             if cache and cache != "HIT":  # MISS or PASS: Django rendered it
