@@ -10,7 +10,14 @@ anonymous reader and a logged-in reader (both answered by the edge cache: the re
 and for a member of staff (their staff cookie sends them to Django, which renders each time). As a second
 reference, a bare ASGI application (bare_asgi.py) serves the article's bytes and headers under uvicorn's
 ordinary protocol: the ceiling of anything that goes through an ASGI request cycle on this machine.
-Results go to bench/results/http-bench.json and .png; a Markdown table is printed.
+
+The server measured runs as in production, access log and metrics on (the defaults: one JSON line per request
+to stdout, here the server's log file; metrics counted and served on a port of their own). A second server on
+the same database runs with both off (ACCESS_LOG=off, METRICS_ADDRESS=off), and the cached article is then
+measured --rounds times (3) from nginx, the first server and the second, in turn: the median of each says
+what the log and the metrics cost. At the end the first server's metrics are scraped once, to check that they
+counted the requests.
+Results go to bench/results/http-bench.json and .png; Markdown tables are printed.
 """
 
 import argparse
@@ -22,6 +29,7 @@ import platform
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +102,9 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8102, help="manchette serve")
     parser.add_argument("--nginx-port", type=int, default=8180)
     parser.add_argument("--bare-port", type=int, default=8181, help="the bare ASGI application")
+    parser.add_argument("--quiet-port", type=int, default=8103, help="the server without access log nor metrics")
+    parser.add_argument("--metrics-port", type=int, default=8109, help="the measured server's metrics")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds, logs and metrics on and off")
     parser.add_argument("--output", type=Path, default=RESULTS / "http-bench")
     return parser.parse_args()
 
@@ -129,9 +140,20 @@ def fetch(url, headers=None):
         return response.headers, response.read()
 
 
+def quiet_environment(env, work):
+    """ENV for a second server on the same database, without access log nor metrics: a data dir of its own
+    (its renders and counters apart), the first one's database, static files and media."""
+    data_dir = Path(env["MANCHETTE_DATA_DIR"])
+    quiet = {**env, "MANCHETTE_DATA_DIR": str(work / "var-quiet"), "ACCESS_LOG": "off", "METRICS_ADDRESS": "off",
+             "METRICS_PATH": "", "STATIC_ROOT": str(data_dir / "static"), "MEDIA_ROOT": str(data_dir / "media")}
+    if not env.get("DATABASE_URL"):
+        quiet["SQLITE_PATH"] = str(data_dir / "manchette.sqlite3")
+    return quiet
+
+
 @contextlib.contextmanager
-def manchette(env, args, work):
-    with ManchetteServer(env, work, args.workers, args.port, START_TIMEOUT) as server:
+def manchette(env, args, work, port=None):
+    with ManchetteServer(env, work, args.workers, port or args.port, START_TIMEOUT) as server:
         try:
             yield server.url
         except Exception:
@@ -231,6 +253,7 @@ KINDS = {
     "nginx": "nginx, copie statique",
     "asgi": "application ASGI minimale",
     "cache": "anonyme (cache)",
+    "quiet": "anonyme (cache), sans journal ni métriques",
     "cache-gzip": "anonyme, gzip (cache)",
     "reader": "lecteur connecté (cache)",
     "django": "équipe connectée (Django)",
@@ -240,7 +263,8 @@ KINDS = {
 def measure(args, work):
     env = bench_environment(work / "var")
     urls = prepare(env)
-    with manchette(env, args, work) as base:
+    env = {**env, "ACCESS_LOG": "-", "ACCESS_LOG_FORMAT": "json", "METRICS_ADDRESS": f"127.0.0.1:{args.metrics_port}"}
+    with manchette(env, args, work) as base, manchette(quiet_environment(env, work), args, work, args.quiet_port) as quiet:
         pages = {page: base + urls[page] for page in PAGES}
         session = {"Cookie": f"sessionid={urls['session']}"}
         # A staff cookie sends the same session to Django (edge/personal.py), as for an editor.
@@ -249,6 +273,7 @@ def measure(args, work):
             check_cache(url, "HIT")
             check_cache(url, "HIT", session)
             check_cache(url, None, staff)
+        check_cache(quiet + urls["article"], "HIT")
         fetched = {page: fetch(url) for page, url in pages.items()}
         article_headers, article = fetched["article"]
         with nginx({page: body for page, (_, body) in fetched.items()}, args, work) as static, \
@@ -263,11 +288,35 @@ def measure(args, work):
             for page, kind, url, headers in targets:
                 print(f"… {PAGES[page]}, {KINDS[kind]}", file=sys.stderr, flush=True)
                 results.append(run_wrk(page, kind, url, args, headers))
-    return {"results": results}
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                for kind, url in (("nginx", static["article"]), ("cache", pages["article"]), ("quiet", quiet + urls["article"])):
+                    print(f"… tour {number}, {PAGES['article']}, {KINDS[kind]}", file=sys.stderr, flush=True)
+                    rounds.append({"round": number, **run_wrk("article", kind, url, args, {})})
+        scraped = scrape(f"http://127.0.0.1:{args.metrics_port}/metrics")
+    return {"results": results, "rounds": rounds, "metrics": scraped}
+
+
+def scrape(url):
+    """The measured server's metrics after the runs: what it counted of the cached article's requests."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = fetch(url)[1].decode()
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+    requests = sum(
+        sample.value for sample in families["manchette_http_requests"].samples
+        if sample.name.endswith("_total") and sample.labels == {"family": "article", "code": "200"}
+    )
+    hits = sum(sample.value for sample in families["manchette_edge_cache_hits"].samples if sample.labels.get("kind") == "page")
+    return {"article_requests_200": requests, "page_hits": hits}
 
 
 def label(result):
     return f"{PAGES[result['page']]}, {KINDS[result['kind']]}"
+
+
+def thousands(value):
+    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def table(report):
@@ -278,11 +327,34 @@ def table(report):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in report["results"]:
-        rate = f"{result['requests_per_second']:,.0f}".replace(",", "\u202f")
+        rate = thousands(result["requests_per_second"])
         lines.append(
             f"| {label(result)} | {result['response_bytes']} | {rate} | {result['p50_ms']:.2f} | "
             f"{result['p99_ms']:.2f} | {100 * result['requests_per_second'] / nginx_rates[result['page']]:.0f} % | "
             f"{result['non_2xx'] + sum(result['socket_errors'].values())} |"
+        )
+    return "\n".join(lines)
+
+
+def rounds_table(report):
+    """Markdown: the interleaved rounds, each target's median rate and its share of nginx's rate in the same round
+    (the machine's load drifts from one round to the next: the share of each round compares like with like)."""
+    by_kind = {}
+    for result in report["rounds"]:
+        by_kind.setdefault(result["kind"], {})[result["round"]] = result
+    nginx = by_kind["nginx"]
+    lines = [
+        "| Cible | req/s, médiane [tours] | % de nginx du même tour, médiane [tours] | p99 le pire (ms) | erreurs ou > 10 s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, results in by_kind.items():
+        rates = [result["requests_per_second"] for result in results.values()]
+        shares = [100 * result["requests_per_second"] / nginx[number]["requests_per_second"] for number, result in results.items()]
+        errors = sum(r["non_2xx"] + sum(r["socket_errors"].values()) for r in results.values())
+        lines.append(
+            f"| {PAGES['article']}, {KINDS[kind]} | {thousands(statistics.median(rates))} "
+            f"[{', '.join(thousands(rate) for rate in rates)}] | {statistics.median(shares):.0f} % "
+            f"[{', '.join(f'{share:.0f}' for share in shares)}] | {max(r['p99_ms'] for r in results.values()):.2f} | {errors} |"
         )
     return "\n".join(lines)
 
@@ -296,7 +368,10 @@ def plot(report, path):
     results = report["results"]
     names = [label(r) for r in results]
     figure, (rates, tails) = plt.subplots(1, 2, figsize=(13, 5.5), sharey=True)
-    palette = {"nginx": "#888888", "asgi": "#5b7fa6", "cache": "#1f6f43", "cache-gzip": "#3d9a62", "reader": "#8a5fa6", "django": "#b5442b"}
+    palette = {
+        "nginx": "#888888", "asgi": "#5b7fa6", "cache": "#1f6f43", "quiet": "#6fae8a", "cache-gzip": "#3d9a62",
+        "reader": "#8a5fa6", "django": "#b5442b",
+    }
     colors = [palette[r["kind"]] for r in results]
     for axis, key, title in ((rates, "requests_per_second", "requêtes par seconde"), (tails, "p99_ms", "latence p99 (ms)")):
         values = [r[key] for r in results]
@@ -331,6 +406,8 @@ def main():
         "threads": args.threads,
         "duration_s": args.duration,
         "workers": args.workers,
+        "rounds_count": args.rounds,
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": machine(),
         **measured,
     }
@@ -338,6 +415,9 @@ def main():
     args.output.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     plot(report, args.output.with_suffix(".png"))
     print(table(report))
+    print()
+    print(rounds_table(report))
+    print(f"\nMétriques du serveur mesuré : {report['metrics']}")
     print(f"\n{args.output.with_suffix('.json')}, {args.output.with_suffix('.png')}")
 
 
