@@ -6,8 +6,10 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.db import transaction
 from prometheus_client.parser import text_string_to_metric_families
 
+from manchette.live import log
 from manchette.news.tests.factories import ArticleFactory, SectionFactory
 from manchette.testing.servers import free_port
 
@@ -93,7 +95,7 @@ def test_counters_move_as_a_real_server_answers(article, servers):
     assert all("belgique" not in str(s.labels) for family in after.values() for s in family.samples), "never by path"
 
 
-def test_open_live_streams_are_counted_while_they_are_open(home, servers):
+def test_live_streams_and_their_events_are_counted(home, servers):
     port = free_port()
     server = servers(METRICS_ADDRESS=f"127.0.0.1:{port}", ACCESS_LOG="off")
     scrape = Scraper(f"http://127.0.0.1:{port}/metrics")
@@ -101,7 +103,11 @@ def test_open_live_streams_are_counted_while_they_are_open(home, servers):
     try:
         stream.sendall(b"GET /direct/?sujets=filinfo HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
         assert stream.recv(4096).startswith(b"HTTP/1.1 200")
-        scrape.until(lambda sample: sample("manchette_live_streams") == 1)
+        before = scrape.until(lambda sample: sample("manchette_live_streams") == 1)
+        with transaction.atomic():
+            log.append("filinfo", "depeche-1", "upsert", {"key": "depeche-1", "block": "Un train à l’arrêt"})
+        delivered = "manchette_live_events_delivered", "manchette_live_events_delivered_total"
+        scrape.until(lambda sample: sample(*delivered) == before(*delivered) + 1)
     finally:
         stream.close()
     scrape.until(lambda sample: sample("manchette_live_streams") == 0)
