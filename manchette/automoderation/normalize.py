@@ -276,6 +276,7 @@ def read(text):
     the saved comment (cached, by text)."""
     folded = fold(text)
     found = tuple(tokens(text, folded))
-    words = [collapse(token.spellings[0]) for token in found]
+    # Numbers as written: « n° 12 » and « n° 112 » are two texts.
+    words = [word if word.isdigit() else collapse(word) for word in (token.spellings[0] for token in found)]
     letters = sum(len(word) for word in words if not word.isdigit())
     return Reading(folded, found, hashlib.sha256(" ".join(words).encode()).hexdigest()[:32], letters)

@@ -96,6 +96,7 @@ def test_the_fingerprint_ignores_case_accents_look_alikes_and_spacing_not_number
     assert normalize.read("ACHETEZ des mоntres  de luxe a prix CASSES,   livraison rapide !!").digest == first.digest
     assert normalize.read("Achetez des montres de luxe à prix cassés, livraison lente !").digest != first.digest
     assert normalize.read("Commentaire n° 1 du banc").digest != normalize.read("Commentaire n° 2 du banc").digest
+    assert normalize.read("Commentaire n° 12 du banc").digest != normalize.read("Commentaire n° 112 du banc").digest
     assert first.letters == len("achetezdesmontresdeluxeaprixcaseslivraisonrapide"), "a repeated letter counts once"
 
 
