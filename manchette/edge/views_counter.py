@@ -111,7 +111,8 @@ class ViewCounter:
                 return
             counts[key] = (views or 0) + 1
             self.waiting += 1
-            if self.waiting >= self.flush_after:
+            # Once: until the thread takes the counts, every view would set the event again (a lock each time).
+            if self.waiting == self.flush_after:
                 self.wake.set()
 
     def take(self):
