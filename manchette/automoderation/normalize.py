@@ -157,8 +157,6 @@ _REPEATS = re.compile(r"(.)\1+")
 _RUNS = re.compile(r"(.)\1*")
 
 
-
-
 def _readings(raw):
     """RAW with its leet read as letters: each reading of its ambiguous characters, or, when there are too many
     of them, all read one way then all the other."""
