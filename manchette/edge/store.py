@@ -48,6 +48,9 @@ class Entry:
     checked: int = -1
     # Status line and header lines of each variant, serialised once for the server's fast path (see wire()).
     heads: dict = field(default_factory=dict)
+    # The Age header's value, written once a second (age()).
+    aged: bytes = b"0"
+    aged_until: float = 0.0
 
     @classmethod
     def build(cls, status, headers, body, *, parts, now, ttl, pieces=None, compress=True, compressed=None):
@@ -119,7 +122,12 @@ class Entry:
         return [(name, value) for name, value in self.variant(accepts_gzip)[0] if name in NOT_MODIFIED_HEADERS]
 
     def age(self):
-        return b"%d" % (time.monotonic() - self.stored_at)
+        now = time.monotonic()
+        if now >= self.aged_until:
+            seconds = int(now - self.stored_at)
+            self.aged = b"%d" % seconds
+            self.aged_until = self.stored_at + seconds + 1
+        return self.aged
 
     def wire(self, accepts_gzip, head, label, server_headers=b""):
         """The answer as HTTP/1.1 bytes: what the ASGI path would send, plus the server's own header lines."""
