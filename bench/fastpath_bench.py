@@ -77,6 +77,10 @@ class Transport:
     def write(self, data):
         self.written += len(data)
 
+    def writelines(self, parts):
+        for data in parts:
+            self.written += len(data)
+
     def close(self):
         self.closing = True
 

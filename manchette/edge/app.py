@@ -57,11 +57,9 @@ MACHINE_WAIT_SECONDS = 10
 
 class Read:
     """A read any reader could have made, as the cache sees it; with what the view counter and the access log
-    read of it, and, once answer() has answered it, the answer's status and body bytes."""
+    read of it, and, once answer() has answered it, the answer's status."""
 
-    __slots__ = (
-        "agent", "gzip", "key", "modified_since", "none_match", "prefetch", "reader", "referer", "size", "status",
-    )
+    __slots__ = ("agent", "gzip", "key", "modified_since", "none_match", "prefetch", "reader", "referer", "status")
 
     def __init__(self, key, gzip, reader, none_match, modified_since, agent=b"", referer=b"", prefetch=False):
         self.key = key
@@ -73,7 +71,6 @@ class Read:
         self.referer = referer
         self.prefetch = prefetch
         self.status = 304
-        self.size = 0
 
 
 class EdgeCache:
@@ -160,7 +157,7 @@ class EdgeCache:
         return self.store.get(key, self.versions, time.monotonic())
 
     def answer(self, method, path, query_string, headers, server_headers=b"", scheme="http"):
-        """The whole HTTP/1.1 answer to a read the cache can serve at once, as bytes, otherwise None.
+        """The whole HTTP/1.1 answer to a read the cache can serve at once, as bytes (head, body), otherwise None.
 
         The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle; SCHEME
         is the one the ASGI path would see (proxies.py)."""
@@ -170,18 +167,15 @@ class EdgeCache:
         entry = self.fresh(read.key)
         if entry is None:
             return None
-        # The fast path reads it right after, for the access log (its status and body bytes are set below).
+        # The fast path reads it right after, for the access log (its status is set below).
         self.answered = read
         if (read.none_match is not None or read.modified_since is not None) and entry.not_modified(
             read.gzip, read.none_match, read.modified_since
         ):
             return entry.wire_not_modified(read.gzip, HIT, server_headers)
         self.counter.seen_from(method, entry.status, read.key[0], path, read.agent, read.prefetch)
-        head = method == "HEAD"
         read.status = entry.status
-        if not head:
-            read.size = len(entry.variant(read.gzip)[1])
-        return entry.wire(read.gzip, head, HIT, server_headers)
+        return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
 
     def _counting(self, scope, read, send):
         """SEND, counting the view once the answer's status is known (views_counter.py)."""

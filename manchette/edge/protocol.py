@@ -352,7 +352,10 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         if answer is None:
             self.scope = self._scope()
             return super().on_headers_complete()
-        self.transport.write(answer)
+        if answer[1]:
+            self.transport.writelines(answer)
+        else:
+            self.transport.write(answer[0])
         self.cycle = ANSWERED
         self.server_state.total_requests += 1
         if self.records is not None:
@@ -360,7 +363,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             read = self.edge.answered
             now = perf_counter()
             self.records.append((
-                now, self.reader, self.method, self.url, version, read.status, read.size, now - self.received_at, "HIT",
+                now, self.reader, self.method, self.url, version, read.status, len(answer[1]), now - self.received_at, "HIT",
                 read.agent, read.referer,
             ))
         if keep_alive:

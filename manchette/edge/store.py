@@ -130,17 +130,18 @@ class Entry:
         return self.aged
 
     def wire(self, accepts_gzip, head, label, server_headers=b""):
-        """The answer as HTTP/1.1 bytes: what the ASGI path would send, plus the server's own header lines."""
+        """The answer as HTTP/1.1 bytes, (head, body): what the ASGI path would send, plus the server's own header
+        lines. Apart, so that the body is never copied to be sent: the transport writes both at once (writev)."""
         variant = self.variant(accepts_gzip)
         lines = self.heads.get(variant is self.gzipped)
         if lines is None:
             lines = self.heads[variant is self.gzipped] = _status_line(self.status) + b"".join(
                 b"%s: %s\r\n" % header for header in variant[0]
             )
-        return b"".join((
-            lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n",
+        return (
+            b"".join((lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n")),
             b"" if head else variant[1],
-        ))
+        )
 
     def wire_not_modified(self, accepts_gzip, label, server_headers=b""):
         kind = ("304", accepts_gzip and self.gzipped is not None)
@@ -149,7 +150,7 @@ class Entry:
             lines = self.heads[kind] = _status_line(304) + b"".join(
                 b"%s: %s\r\n" % header for header in self.not_modified_headers(accepts_gzip)
             )
-        return b"".join((lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n"))
+        return b"".join((lines, b"x-cache: ", label, b"\r\nage: ", self.age(), b"\r\n", server_headers, b"\r\n")), b""
 
 
 def _last_modified(headers):
