@@ -46,7 +46,7 @@ class Scraper:
         return Sample({family.name: family for family in text_string_to_metric_families(body.decode())})
 
     def until(self, condition):
-        """The first scrape for which CONDITION(sample) holds (processes fold their counts every 50 ms to 1 s)."""
+        """The first scrape for which CONDITION(sample) holds (processes fold their counts every 20 ms to 1 s)."""
         deadline = time.monotonic() + WAIT_SECONDS
         while True:
             sample = self()
