@@ -20,6 +20,7 @@ file, and at most PIPE_BUF bytes to a pipe, so that lines of two processes never
 (logrotate) is reopened at the next write.
 """
 
+import asyncio
 import datetime
 import json
 import logging
@@ -114,8 +115,6 @@ class Recorder:
 
     def start(self):
         """Starts flushing (the server's start-up, in its loop); with neither log nor metrics, nothing is recorded."""
-        import asyncio
-
         if not self:
             return
         if self.log is not None:

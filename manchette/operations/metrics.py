@@ -18,6 +18,7 @@ static, other), never by path; the edge's cache by kind of key (page, shell, fra
 kind a key names: page, list, path, a model's label, all), never by key.
 """
 
+import asyncio
 import functools
 import glob
 import hmac
@@ -532,8 +533,6 @@ class MetricsPath:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"] != self.path:
             return await self.app(scope, receive, send)
-        import asyncio
-
         if not self._allowed(scope):
             return await _plain(send, 403, gettext("Accès réservé à l’exploitation.") + "\n")
         if scope["method"] != "GET":
