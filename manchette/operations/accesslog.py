@@ -3,10 +3,10 @@
 Both paths append each request they answer to the process's `Recorder.records`, as a plain tuple (RECORD):
 the fast path (edge/protocol.py) once its answer is written, the ASGI path (edge/stack.py, `serve()` below)
 once the application has answered. That is all a request costs. Every FLUSH_SECONDS (20 ms) the server's loop takes
-the records, counts them for the metrics (metrics.py) and turns them into lines, which a thread of their own
-writes: to stdout (ACCESS_LOG=-, the default), appended to a file (ACCESS_LOG=/path), or nowhere (off). A
-destination that cannot keep up loses lines (counted, `manchette_access_log_dropped_lines_total`), never
-slows the readers down.
+the records, counts them for the metrics (metrics.py) and turns them into lines, written to stdout (ACCESS_LOG=-,
+the default), appended to a file (ACCESS_LOG=/path), or nowhere (off): from the loop itself when the destination
+is a regular file, by a thread of their own otherwise (a pipe, a socket: AccessLog). A pipe or socket that cannot
+keep up loses lines (counted, `manchette_access_log_dropped_lines_total`), never slows the readers down.
 
 Lines are JSON objects (ACCESS_LOG_FORMAT=json), keys: time (ISO 8601, TIME_ZONE's offset), ip, method,
 path (with its query string, as the client sent it), status, bytes (of the body), duration_ms, cache (HIT:
@@ -157,16 +157,17 @@ class Recorder:
 
 
 class Lines:
-    """Records as text lines. What clients sent is escaped once per value, and the parts of a line that repeat
-    from one request to the next (the same page, the same browser) are put together once: a line then costs a
-    few lookups and one formatting, in one loop without calls (lines())."""
+    """Records as text lines. A line is its time, its reader's address, its duration, and a template that holds
+    the rest: what clients sent escaped once, put together once per kind of request (the same page, browser and
+    referer), so that a line costs one lookup and one formatting, in one loop without calls (lines())."""
 
     def __init__(self, time_zone):
         self.zone = zoneinfo.ZoneInfo(time_zone)
         self._second = None
         self._stamp = ("", "")
         self._escaped = {}
-        self._parts = {}
+        self._templates = {}
+        self._durations = {}
 
     def stamp(self, second):
         """(date and time, offset) of SECOND (an int), worked out once a second."""
@@ -178,12 +179,19 @@ class Lines:
     def escaped(self, value):
         return remembered(self._escaped, value, self.escape)
 
-    def part(self, values):
-        """The piece of a line that VALUES make (its name in PARTS, then what goes in it), remembered."""
-        return remembered(self._parts, values, self.piece)
+    def template(self, values):
+        """The line's template for VALUES (those of TEMPLATE, in its order), remembered: its own % doubled."""
+        return remembered(self._templates, values, self.make_template)
 
-    def piece(self, values):
-        return self.PARTS[values[0]] % tuple(map(self.escaped, values[1:]))
+    def make_template(self, values):
+        return self.TEMPLATE % tuple(self.escape(value).replace("%", "%%") for value in values)
+
+    def duration(self, microseconds):
+        return remembered(self._durations, microseconds, _milliseconds)
+
+
+def _milliseconds(microseconds):
+    return "%d.%03d" % divmod(microseconds, 1000)
 
 
 def remembered(memory, key, make):
@@ -196,11 +204,11 @@ def remembered(memory, key, make):
 
 
 class JsonLines(Lines):
-    LINE = '{"time":"%s","ip":%s,%s%.3f%s'
-    PARTS = {
-        "request": '"method":%s,"path":%s,"status":%s,"bytes":%s,"duration_ms":',
-        "reader": ',"cache":%s,"user_agent":%s,"referer":%s}\n',
-    }
+    # Time, ip and duration_ms are filled per line (%%s); the rest is the template's.
+    TEMPLATE = (
+        '{"time":"%%s","ip":%%s,"method":%s,"path":%s,"status":%s,"bytes":%s,"duration_ms":%%s,"cache":%s,'
+        '"user_agent":%s,"referer":%s}\n'
+    )
 
     @staticmethod
     def stamps(moment):
@@ -208,26 +216,31 @@ class JsonLines(Lines):
 
     @staticmethod
     def escape(value):
+        if isinstance(value, int):
+            return str(value)
         if isinstance(value, bytes):
             value = value.decode("utf-8", "backslashreplace")
         return json.dumps(value)  # ASCII only: control characters, quotes and line separators escaped
 
     def lines(self, records, clock=0.0):
         """Lines of RECORDS; CLOCK is how far time.time() is ahead of perf_counter()."""
-        line, parts, escaped, part = self.LINE, self._parts, self._escaped, self.part
+        templates, escaped, durations = self._templates, self._escaped, self._durations
         made = []
+        append = made.append
         millisecond = stamp = None  # the time is written once per millisecond: tens of requests share it
         for done, client, method, target, _, status, size, duration, cache, agent, referer in records:
-            ip = client[0] if client else ""
-            moment = done + clock
-            if int(moment * 1000) != millisecond:
-                millisecond = int(moment * 1000)
-                second = int(moment)
+            moment = int((done + clock) * 1000)
+            if moment != millisecond:
+                millisecond = moment
+                second = moment // 1000
                 day, offset = self.stamp(second)
-                stamp = f"{day}.{millisecond - second * 1000:03d}{offset}"
-            request = parts.get(("request", method, target, status, size)) or part(("request", method, target, status, size))
-            reader = parts.get(("reader", cache, agent, referer)) or part(("reader", cache, agent, referer))
-            made.append(line % (stamp, escaped.get(ip) or self.escaped(ip), request, duration * 1000, reader))
+                stamp = f"{day}.{moment - second * 1000:03d}{offset}"
+            key = (method, target, status, size, cache, agent, referer)
+            ip = client[0] if client else ""
+            microseconds = int(duration * 1e6 + 0.5)
+            append((templates.get(key) or self.template(key)) % (
+                stamp, escaped.get(ip) or self.escaped(ip), durations.get(microseconds) or self.duration(microseconds),
+            ))
         return made
 
 
@@ -236,8 +249,8 @@ _COMBINED_ESCAPES = {code: f"\\x{code:02X}" for code in (*range(0x20), 0x22, 0x5
 
 
 class CombinedLines(Lines):
-    LINE = "%s - - [%s %s] %s"
-    PARTS = {"request": '"%s %s HTTP/%s" %s %s "%s" "%s"\n'}
+    # The address and the time are filled per line.
+    TEMPLATE = '%%s - - [%%s] "%s %s HTTP/%s" %s %s "%s" "%s"\n'
 
     @staticmethod
     def stamps(moment):
@@ -252,14 +265,18 @@ class CombinedLines(Lines):
         return value.translate(_COMBINED_ESCAPES) or "-"
 
     def lines(self, records, clock=0.0):
-        line, parts, escaped, stamp, part = self.LINE, self._parts, self._escaped, self.stamp, self.part
+        templates, escaped = self._templates, self._escaped
         made = []
+        append = made.append
+        second = stamp = None
         for done, client, method, target, version, status, size, _, _, agent, referer in records:
+            moment = int(done + clock)
+            if moment != second:
+                second = moment
+                stamp = "%s %s" % self.stamp(second)
+            key = (method, target, version, status, size, referer, agent)
             ip = client[0] if client else ""
-            second = int(done + clock)
-            day, offset = self._stamp if second == self._second else stamp(second)
-            key = ("request", method, target, version, status, size, referer, agent)
-            made.append(line % (escaped.get(ip) or self.escaped(ip), day, offset, parts.get(key) or part(key)))
+            append((templates.get(key) or self.template(key)) % (escaped.get(ip) or self.escaped(ip), stamp))
         return made
 
 
@@ -267,7 +284,12 @@ FORMATS = {"json": JsonLines, "combined": CombinedLines}
 
 
 class AccessLog:
-    """Formats records and hands their lines to a writer thread; DESTINATION "-" is stdout, else a file path."""
+    """Formats records and writes their lines; DESTINATION "-" is stdout, else a file path.
+
+    A regular file (or stdout redirected to one) is written from the server's loop, as nginx writes its logs:
+    appending to the page cache takes microseconds, less than handing the lines to another thread would cost
+    (a switch of the interpreter's lock each way). Anything else (a pipe to journald or a container's log
+    driver, a socket, a terminal) may block: a thread of its own writes to it."""
 
     def __init__(self, destination, line_format="json", time_zone="UTC"):
         self.destination = destination
@@ -277,9 +299,15 @@ class AccessLog:
         self._waiting = 0
         self._lock = threading.Lock()
         self._thread = None
+        self._output = None  # written from the loop, once started, when the destination is a regular file
+        self._complained = None
 
     def write(self, records):
-        self._hand_over(self.lines.lines(records, time.time() - perf_counter()))
+        lines = self.lines.lines(records, time.time() - perf_counter())
+        if self._output is not None:
+            self._write(self._output, "".join(lines).encode(), len(lines))
+        else:
+            self._hand_over(lines)
 
     def _hand_over(self, lines):
         data = "".join(lines).encode()
@@ -290,19 +318,51 @@ class AccessLog:
             self._waiting += len(data)
         self._queue.put((data, len(lines)))
 
-    # The writer thread
+    def _write(self, output, data, count):
+        try:
+            output.write(data)
+        except OSError as error:
+            self.dropped += count
+            # Once a minute: a full disk would otherwise say so fifty times a second.
+            now = time.monotonic()
+            if self._complained is None or now - self._complained >= 60:
+                self._complained = now
+                logger.warning("access log: %d lines lost (%s)", count, error)
 
     def start(self):
-        if self._thread is None:
+        if self._thread is not None or self._output is not None:
+            return
+        if self._regular_file():
+            self._output = Output(self.destination)
+            while not self._queue.empty():  # written before start
+                data, count = self._queue.get()
+                self._waiting -= len(data)
+                self._write(self._output, data, count)
+        else:
             self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
             self._thread.start()
 
+    def _regular_file(self):
+        """Whether the destination is a regular file, or will be one (a path not there yet)."""
+        try:
+            mode = os.fstat(1).st_mode if self.destination == "-" else os.stat(self.destination).st_mode
+        except FileNotFoundError:
+            return self.destination != "-"
+        except OSError:
+            return False
+        return stat.S_ISREG(mode)
+
     def close(self, seconds=5):
-        """Writes what waits, within SECONDS, and ends the thread."""
+        """Writes what waits, within SECONDS, and ends the thread (or closes the file)."""
+        if self._output is not None:
+            self._output.close()
+            self._output = None
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(seconds)
             self._thread = None
+
+    # The writer thread
 
     def _run(self):
         output = Output(self.destination)
@@ -314,11 +374,7 @@ class AccessLog:
                 data, count = item
                 with self._lock:
                     self._waiting -= len(data)
-                try:
-                    output.write(data)
-                except OSError as error:
-                    self.dropped += count
-                    logger.warning("access log: %d lines lost (%s)", count, error)
+                self._write(output, data, count)
         finally:
             output.close()
 

@@ -19,6 +19,7 @@ kind a key names: page, list, path, a model's label, all), never by key.
 """
 
 import asyncio
+import collections
 import functools
 import glob
 import hmac
@@ -29,6 +30,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import import_module
+from operator import itemgetter
 from pathlib import Path
 
 from django.apps import apps
@@ -46,6 +48,8 @@ SECTIONS_SECONDS = 60
 RENDER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 VISIBLE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
 REMEMBERED = 4096
+# Of an access log record (accesslog.RECORD): what the requests are counted by.
+TARGET_STATUS_CACHE = itemgetter(3, 5, 8)
 
 # Families by the start of the path (bytes, as requests send it), after "/" (front) and feeds (…/rss/, …/atom/,
 # sitemaps): the first that matches. Pages of the tree are sections, or articles under them (Sections).
@@ -215,14 +219,11 @@ class ServerMetrics:
             self._fold_sources()
 
     def _fold_requests(self, records):
-        # Counted by target first: a page asked for a thousand times is classified once.
-        counts = {}
-        renders = []
-        for _, _, _, target, _, status, _, duration, cache, _, _ in records:
-            key = (target, status, cache)
-            counts[key] = counts.get(key, 0) + 1
-            if cache and cache != "HIT":  # MISS or PASS: Django rendered it
-                renders.append((target, duration))
+        # Counted by target first (in C: Counter over itemgetter): a page asked for a thousand times is classified once.
+        counts = collections.Counter(map(TARGET_STATUS_CACHE, records))
+        renders = ()
+        if any(cache and cache != "HIT" for _, _, cache in counts):  # MISS or PASS: Django rendered it
+            renders = [(record[3], record[7]) for record in records if record[8] and record[8] != "HIT"]
         family_of = self.families.of
         counters = self.counters
         requests = {}

@@ -98,15 +98,65 @@ def test_a_log_file_moved_away_is_opened_again(tmp_path, monkeypatch):
     assert path.read_bytes() == b"seconde\n"
 
 
-def test_a_destination_that_does_not_keep_up_loses_lines_and_counts_them(tmp_path, monkeypatch):
+def fifo_with_reader(tmp_path):
+    """A named pipe and its reading end (open first, so that a writer's open does not wait)."""
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return path, os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+
+
+def test_a_pipe_that_does_not_keep_up_loses_lines_and_counts_them(tmp_path, monkeypatch):
     monkeypatch.setattr(accesslog, "MAX_WAITING_BYTES", 2000)
-    log = AccessLog(str(tmp_path / "access.log"))
+    path, reader = fifo_with_reader(tmp_path)
+    log = AccessLog(str(path))
     log.write([record()] * 3)  # about 700 bytes: waits, as no thread writes yet
     log.write([record()] * 20)  # beyond the limit: dropped
     assert log.dropped == 20
     log.start()
+    assert log._thread is not None  # a pipe may block: written by a thread
     log.close()
-    assert len((tmp_path / "access.log").read_text().splitlines()) == 3
+    assert len(os.read(reader, 65536).decode().splitlines()) == 3
+    os.close(reader)
+
+
+def test_a_regular_file_is_written_at_once_by_the_loop_itself(tmp_path):
+    path = tmp_path / "access.log"
+    log = AccessLog(str(path))
+    log.write([record(target=b"/avant/")])  # before start: waits
+    log.start()
+    assert log._thread is None
+    assert path.read_text().count("\n") == 1  # what waited is written when started
+    log.write([record(target=b"/apres/")] * 2)
+    assert [json.loads(line)["path"] for line in path.read_text().splitlines()] == ["/avant/", "/apres/", "/apres/"]
+    log.close()
+
+
+def test_stdout_redirected_to_a_file_is_written_by_the_loop_and_a_pipe_by_a_thread(tmp_path, monkeypatch):
+    saved = os.dup(1)
+    try:
+        with open(tmp_path / "stdout.log", "wb") as file:
+            os.dup2(file.fileno(), 1)
+        assert AccessLog("-")._regular_file()
+        path, reader = fifo_with_reader(tmp_path)
+        writer = os.open(path, os.O_WRONLY)
+        os.dup2(writer, 1)
+        os.close(writer)
+        assert not AccessLog("-")._regular_file()
+        os.close(reader)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def test_lines_that_cannot_be_written_are_counted_and_said_once_a_minute(tmp_path, caplog):
+    log = AccessLog(str(tmp_path / "absent" / "access.log"))  # its folder does not exist: every write fails
+    log.start()
+    with caplog.at_level("WARNING", logger="manchette.operations.accesslog"):
+        log.write([record()] * 2)
+        log.write([record()] * 3)
+    assert log.dropped == 5
+    assert len([r for r in caplog.records if "lines lost" in r.getMessage()]) == 1
+    log.close()
 
 
 def test_the_recorder_flushes_in_the_loop_and_writes_what_is_left_when_stopped(tmp_path):
@@ -156,8 +206,10 @@ def test_an_unknown_format_is_refused_in_french(settings):
 
 
 def test_the_writer_thread_ends_when_closed(tmp_path):
-    log = AccessLog(str(tmp_path / "access.log"))
+    path, reader = fifo_with_reader(tmp_path)
+    log = AccessLog(str(path))
     log.start()
     thread = log._thread
     log.close()
     assert isinstance(thread, threading.Thread) and not thread.is_alive()
+    os.close(reader)
