@@ -191,7 +191,8 @@ class Lines:
 
 
 def _milliseconds(microseconds):
-    return "%d.%03d" % divmod(microseconds, 1000)
+    milliseconds, rest = divmod(microseconds, 1000)
+    return f"{milliseconds}.{rest:03d}"
 
 
 def remembered(memory, key, make):
@@ -273,7 +274,8 @@ class CombinedLines(Lines):
             moment = int(done + clock)
             if moment != second:
                 second = moment
-                stamp = "%s %s" % self.stamp(second)
+                day, offset = self.stamp(second)
+                stamp = f"{day} {offset}"
             key = (method, target, version, status, size, referer, agent)
             ip = client[0] if client else ""
             append((templates.get(key) or self.template(key)) % (escaped.get(ip) or self.escaped(ip), stamp))
