@@ -27,7 +27,7 @@ def record(target=b"/belgique/budget/?page=2", agent=b"Firefox", referer=b"https
 
 def test_a_json_line_has_exactly_the_keys_and_values_of_the_request():
     [line] = JsonLines("Europe/Brussels").lines([record()], clock=time.time() - time.perf_counter())
-    assert line.endswith("\n") and line.count("\n") == 1
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
     found = json.loads(line)
     assert list(found) == KEYS
     assert found | {"time": None} == {
@@ -53,7 +53,7 @@ def test_the_time_is_the_records_with_the_time_zones_offset():
 def test_what_a_client_sends_cannot_break_a_json_line():
     hostile = record(target=b'/x"}\n{"injected":1}?q=\x00', agent=HOSTILE_AGENT, referer=b"\n\n")
     [line] = JsonLines("UTC").lines([hostile])
-    assert line.count("\n") == 1 and line.isascii()
+    assert line.count(b"\n") == 1 and line.isascii()
     found = json.loads(line)
     assert found["path"] == '/x"}\n{"injected":1}?q=\x00'
     assert found["user_agent"] == HOSTILE_AGENT.decode("utf-8", "backslashreplace")
@@ -64,8 +64,8 @@ def test_what_a_client_sends_cannot_break_a_json_line():
 def test_a_combined_line_escapes_quotes_backslashes_and_control_characters():
     hostile = record(target=b'/x" 200 1 "-" "evil', agent=HOSTILE_AGENT, referer=b"", size=0, status=304)
     [line] = CombinedLines("Europe/Brussels").lines([hostile])
-    assert line.endswith("\n") and line.count("\n") == 1
-    match = COMBINED.match(line.rstrip("\n"))
+    assert line.endswith(b"\n") and line.count(b"\n") == 1 and line.isascii()
+    match = COMBINED.match(line.decode().rstrip("\n"))
     assert match, line
     assert match["request"] == r"GET /x\x22 200 1 \x22-\x22 \x22evil HTTP/1.1"
     assert match["status"] == "304" and match["bytes"] == "-" and match["referer"] == "-"
@@ -213,3 +213,21 @@ def test_the_writer_thread_ends_when_closed(tmp_path):
     log.close()
     assert isinstance(thread, threading.Thread) and not thread.is_alive()
     os.close(reader)
+
+
+@pytest.mark.parametrize("lines_class", [JsonLines, CombinedLines])
+def test_percent_signs_a_client_sends_are_written_as_sent(lines_class):
+    sent = record(target=b"/recherche/?q=100%25%s", agent=b"Agent %s %d %(x)s %%", referer=b"%")
+    [line] = lines_class("UTC").lines([sent, sent])[:1]
+    text = line.decode()
+    assert "/recherche/?q=100%25%s" in text and "Agent %s %d %(x)s %%" in text
+
+
+def test_more_lines_than_one_writev_takes_are_all_written_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(accesslog, "IOV_MAX", 7)
+    path = tmp_path / "access.log"
+    log = AccessLog(str(path))
+    log.start()
+    log.write([record(target=f"/{n}/".encode()) for n in range(50)])
+    log.close()
+    assert [json.loads(line)["path"] for line in path.read_text().splitlines()] == [f"/{n}/" for n in range(50)]
