@@ -15,8 +15,9 @@ The server measured runs as in production, access log and metrics on (the defaul
 to stdout, here the server's log file; metrics counted and served on a port of their own). A second server on
 the same database runs with both off (ACCESS_LOG=off, METRICS_ADDRESS=off), and the cached article is then
 measured --rounds times (3) from nginx, the first server and the second, in turn: the median of each says
-what the log and the metrics cost. At the end the first server's metrics are scraped once, to check that they
-counted the requests.
+what the log and the metrics cost, in rate and in CPU time of each server's processes per request (user and
+system, from /proc: steadier than a rate, as it does not count the time other processes took the cores). At
+the end the first server's metrics are scraped once, to check that they counted the requests.
 Results go to bench/results/http-bench.json and .png; Markdown tables are printed.
 """
 
@@ -153,12 +154,38 @@ def quiet_environment(env, work):
 
 @contextlib.contextmanager
 def manchette(env, args, work, port=None):
+    with serving(env, args, work, port) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def serving(env, args, work, port=None):
+    """manchette(), yielding the ManchetteServer (its processes are measured)."""
     with ManchetteServer(env, work, args.workers, port or args.port, START_TIMEOUT) as server:
         try:
-            yield server.url
+            yield server
         except Exception:
             print(f"Server log (end):\n{server.log()[-4000:]}", file=sys.stderr)
             raise
+
+
+def server_pids(server):
+    return [server.process.pid, *server.worker_pids()]
+
+
+def nginx_pids(work):
+    master = int((work / "nginx" / "nginx.pid").read_text())
+    return [master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())]
+
+
+def cpu_seconds(pids):
+    """User and system CPU seconds PIDS have used so far (/proc/<pid>/stat)."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -208,11 +235,16 @@ def wrk(url, args, headers, duration):
     return subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
 
 
-def run_wrk(page, kind, url, args, headers):
+def run_wrk(page, kind, url, args, headers, pids=()):
+    """wrk's figures for URL; with PIDS, also the CPU time those processes spent per request (µs), user and
+    system: steadier than a rate on a shared machine, where other processes take turns on the cores."""
     if args.warmup:
         # Unmeasured: the first seconds of a target pay for connections, caches and the other server going idle.
         wrk(url, args, headers, args.warmup)
+    before = cpu_seconds(pids)
     output = wrk(url, args, headers, args.duration)
+    spent = cpu_seconds(pids) - before
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     latencies = {f"p{p}_ms": float(value) * UNITS[unit] for p, value, unit in LATENCY.findall(output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     # "Socket errors: connect 0, read 0, write 0, timeout 47": timeouts are answers slower than 10 s.
@@ -223,7 +255,8 @@ def run_wrk(page, kind, url, args, headers):
         "url": url,
         "response_bytes": len(fetch(url, headers)[1]),
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests": requests,
+        "server_cpu_us_per_request": 1e6 * spent / requests if pids and requests else None,
         **latencies,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "socket_errors": socket_errors,
@@ -264,7 +297,8 @@ def measure(args, work):
     env = bench_environment(work / "var")
     urls = prepare(env)
     env = {**env, "ACCESS_LOG": "-", "ACCESS_LOG_FORMAT": "json", "METRICS_ADDRESS": f"127.0.0.1:{args.metrics_port}"}
-    with manchette(env, args, work) as base, manchette(quiet_environment(env, work), args, work, args.quiet_port) as quiet:
+    with serving(env, args, work) as measured, serving(quiet_environment(env, work), args, work, args.quiet_port) as silent:
+        base, quiet = measured.url, silent.url
         pages = {page: base + urls[page] for page in PAGES}
         session = {"Cookie": f"sessionid={urls['session']}"}
         # A staff cookie sends the same session to Django (edge/personal.py), as for an editor.
@@ -290,9 +324,12 @@ def measure(args, work):
                 results.append(run_wrk(page, kind, url, args, headers))
             rounds = []
             for number in range(1, args.rounds + 1):
-                for kind, url in (("nginx", static["article"]), ("cache", pages["article"]), ("quiet", quiet + urls["article"])):
+                for kind, url, pids in (
+                    ("nginx", static["article"], nginx_pids(work)), ("cache", pages["article"], server_pids(measured)),
+                    ("quiet", quiet + urls["article"], server_pids(silent)),
+                ):
                     print(f"… tour {number}, {PAGES['article']}, {KINDS[kind]}", file=sys.stderr, flush=True)
-                    rounds.append({"round": number, **run_wrk("article", kind, url, args, {})})
+                    rounds.append({"round": number, **run_wrk("article", kind, url, args, {}, pids)})
         scraped = scrape(f"http://127.0.0.1:{args.metrics_port}/metrics")
     return {"results": results, "rounds": rounds, "metrics": scraped}
 
@@ -344,17 +381,20 @@ def rounds_table(report):
         by_kind.setdefault(result["kind"], {})[result["round"]] = result
     nginx = by_kind["nginx"]
     lines = [
-        "| Cible | req/s, médiane [tours] | % de nginx du même tour, médiane [tours] | p99 le pire (ms) | erreurs ou > 10 s |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| Cible | req/s, médiane [tours] | % de nginx du même tour, médiane [tours] | µs de CPU du serveur par requête, "
+        "médiane [tours] | p99 le pire (ms) | erreurs ou > 10 s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for kind, results in by_kind.items():
         rates = [result["requests_per_second"] for result in results.values()]
         shares = [100 * result["requests_per_second"] / nginx[number]["requests_per_second"] for number, result in results.items()]
         errors = sum(r["non_2xx"] + sum(r["socket_errors"].values()) for r in results.values())
+        cpu = [result.get("server_cpu_us_per_request") or 0.0 for result in results.values()]
         lines.append(
             f"| {PAGES['article']}, {KINDS[kind]} | {thousands(statistics.median(rates))} "
             f"[{', '.join(thousands(rate) for rate in rates)}] | {statistics.median(shares):.0f} % "
-            f"[{', '.join(f'{share:.0f}' for share in shares)}] | {max(r['p99_ms'] for r in results.values()):.2f} | {errors} |"
+            f"[{', '.join(f'{share:.0f}' for share in shares)}] | {statistics.median(cpu):.2f} "
+            f"[{', '.join(f'{value:.1f}' for value in cpu)}] | {max(r['p99_ms'] for r in results.values()):.2f} | {errors} |"
         )
     return "\n".join(lines)
 
