@@ -29,6 +29,11 @@ from .store import Entry, PageStore, deflate, gzip_of
 from .views_counter import PREFETCH_HEADERS, prefetching
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+# The request headers shared() reads.
+SHARED_READ_HEADERS = frozenset({
+    b"cookie", b"accept-encoding", b"host", b"if-none-match", b"if-modified-since", b"user-agent", b"referer",
+    *PREFETCH_HEADERS,
+})
 STORED_STATUSES = frozenset({200, 404})
 # Vary values the edge honours: Cookie by sending cookies that change a page to Django (and none that
 # only say who is reading), Accept-Encoding by keeping both copies. An answer that varies on anything
@@ -124,6 +129,9 @@ class EdgeCache:
         gzip = reader = prefetch = False
         none_match = modified_since = None
         for name, value in headers:
+            # Most of a browser's headers say nothing here: one lookup each, not a comparison with every name below.
+            if name not in SHARED_READ_HEADERS:
+                continue
             if name == b"cookie":
                 for part in value.split(b";"):
                     cookie = part.split(b"=", 1)[0].strip()
@@ -132,7 +140,9 @@ class EdgeCache:
                     if cookie in self.reader_cookies:
                         reader = True
             elif name == b"accept-encoding":
-                gzip = accepts_gzip(value)
+                gzip = _gzip_accepted.get(value)
+                if gzip is None:
+                    gzip = accepts_gzip(value)
             elif name == b"host":
                 host = value
             elif name == b"if-none-match":
@@ -146,7 +156,7 @@ class EdgeCache:
             elif name in PREFETCH_HEADERS:
                 prefetch = prefetch or prefetching(value)
         return Read(
-            (host, path, queries.canonical(path, query_string), scheme), gzip, reader, none_match, modified_since,
+            (host, path, queries.canonical(path, query_string) if query_string else b"", scheme), gzip, reader, none_match, modified_since,
             agent, referer, prefetch,
         )
 
@@ -164,7 +174,11 @@ class EdgeCache:
         read = self.shared(method, path, query_string, headers, scheme)
         if read is None or (read.reader and self._answers_each_reader(read.key)):
             return None
-        entry = self.fresh(read.key)
+        # fresh(), written out: the fast path's every call counts.
+        if not self._listening:
+            self._listen()
+        now = time.monotonic()
+        entry = self.store.get(read.key, self.versions, now)
         if entry is None:
             return None
         # The fast path reads it right after, for the access log (its status is set below).
@@ -175,7 +189,7 @@ class EdgeCache:
             return entry.wire_not_modified(read.gzip, HIT, server_headers)
         self.counter.seen_from(method, entry.status, read.key[0], path, read.agent, read.prefetch)
         read.status = entry.status
-        return entry.wire(read.gzip, method == "HEAD", HIT, server_headers)
+        return entry.wire(read.gzip, method == "HEAD", HIT, server_headers, now)
 
     def _counting(self, scope, read, send):
         """SEND, counting the view once the answer's status is known (views_counter.py)."""
@@ -600,7 +614,20 @@ def directives(cache_control):
     return {name: value for name, _, value in pairs}
 
 
+# What accepts_gzip() said of each Accept-Encoding seen lately: browsers send a handful of them.
+_gzip_accepted = {}
+
+
 def accepts_gzip(accept_encoding):
+    accepted = _gzip_accepted.get(accept_encoding)
+    if accepted is None:
+        if len(_gzip_accepted) >= 1024:
+            _gzip_accepted.clear()
+        accepted = _gzip_accepted[accept_encoding] = _accepts_gzip(accept_encoding)
+    return accepted
+
+
+def _accepts_gzip(accept_encoding):
     for coding in accept_encoding.split(b","):
         name, _, params = coding.partition(b";")
         if name.strip().lower() == b"gzip":

@@ -146,6 +146,9 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self.method = ""
         self.reader = None
         self.limits = limits()
+        # Below this many bytes of headers (and the URL within its own limit), no limit on a head can be broken:
+        # on_header checks them only past it.
+        self.quick_head_bytes = min(self.limits.header_bytes, self.limits.head_bytes - self.limits.url_bytes)
         self.refused = None
         # Reading a head: since when (loop time; None while an answer is on its way or after the head), its
         # bytes not yet parsed into whole headers, the length of those that are.
@@ -312,14 +315,20 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             self._refusing(URL_TOO_LONG)
 
     def on_header(self, name, value):
-        size = len(name) + len(value)
-        self.head_length += size + 4
-        if size > self.limits.header_bytes or self.head_length + len(self.url) > self.limits.head_bytes:
+        # Called for each header of each request (a browser sends a dozen): uvicorn's Expect is read by the
+        # ordinary path only (_expects_100_continue), and the limits are checked once the head is long enough
+        # to break one.
+        self.head_length += len(name) + len(value) + 4
+        if self.head_length > self.quick_head_bytes:
+            self._check_header(name, value)
+        self.headers.append((name.lower(), value))
+
+    def _check_header(self, name, value):
+        if len(name) + len(value) > self.limits.header_bytes or self.head_length + len(self.url) > self.limits.head_bytes:
             self._refusing(HEAD_TOO_LARGE)
-        name = name.lower()
-        if name == b"expect" and value.lower() == b"100-continue":
-            self.expect_100_continue = True
-        self.headers.append((name, value))
+
+    def _expects_100_continue(self):
+        return any(name == b"expect" and value.lower() == b"100-continue" for name, value in self.headers)
 
     def on_message_complete(self):
         self.reading_head = True
@@ -351,6 +360,7 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         answer = self._cached_answer(keep_alive)
         if answer is None:
             self.scope = self._scope()
+            self.expect_100_continue = self._expects_100_continue()
             return super().on_headers_complete()
         if answer[1]:
             self.transport.writelines(answer)
@@ -389,7 +399,14 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             return None
         if "%" in path:
             path = urllib.parse.unquote(path)
-        server_headers = self._server_headers()
+        # The server's own header lines, made again when uvicorn renews its default headers (Date, once a second,
+        # by replacing the list): not a method of their own, which would cost a call per request.
+        headers = self.server_state.default_headers
+        cached = getattr(self.server_state, "edge_server_headers", None)
+        if cached is None or cached[0] is not headers:
+            cached = (headers, b"".join(b"%s: %s\r\n" % header for header in headers))
+            self.server_state.edge_server_headers = cached
+        server_headers = cached[1]
         if not keep_alive:
             server_headers += b"connection: close\r\n"
         method = self.method = self.parser.get_method().decode()
@@ -400,15 +417,6 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         else:
             self.reader, scheme = self.client, self.scheme
         return self.edge.answer(method, self.root_path + path, url.query or b"", self.headers, server_headers, scheme)
-
-    def _server_headers(self):
-        # uvicorn renews its default headers (Date) once a second by replacing the list.
-        headers = self.server_state.default_headers
-        cached = getattr(self.server_state, "edge_server_headers", None)
-        if cached is None or cached[0] is not headers:
-            cached = (headers, b"".join(b"%s: %s\r\n" % header for header in headers))
-            self.server_state.edge_server_headers = cached
-        return cached[1]
 
     def shutdown(self):
         # uvicorn calls this for each open connection as it begins to stop.

@@ -97,9 +97,14 @@ class ViewCounter:
             self.count(host, path)
 
     def seen_from(self, method, status, host, path, agent, prefetch):
-        """seen(), from the User-Agent and the prefetch headers already read (the edge's Read)."""
-        if method == "GET" and status == 200 and reads(agent, prefetch):
-            self.count(host, path)
+        """seen(), from the User-Agent and the prefetch headers already read (the edge's Read). reads() is
+        written out: this runs for every page the server's fast path answers."""
+        if method == "GET" and status == 200 and agent and not prefetch:
+            person = _agents.get(agent)
+            if person is None:
+                person = _is_person(agent)
+            if person:
+                self.count(host, path)
 
     def count(self, host, path):
         key = (host, path)

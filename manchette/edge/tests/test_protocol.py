@@ -340,6 +340,25 @@ def test_heads_past_their_limits_are_refused(tight, served, connection, headers,
     assert served[3].calls == 0
 
 
+def test_a_long_address_counts_towards_the_heads_limit(tight, served, connection):
+    # Each header and the address within their own limits; together past the head's.
+    connection.send(request(path="/" + "a" * 990, headers=[f"X-Entete-{n}: " + "a" * 1780 for n in range(4)]))
+    assert "En-têtes" in refused_with(connection, 431)
+    assert served[3].calls == 0
+
+
+def test_a_client_that_expects_100_continue_gets_it_before_sending_its_body(served, connection):
+    _, newsroom, _, _ = served
+    connection.send(request(method="POST", headers=["Content-Length: 5", "Expect: 100-Continue"]))
+    while b"\r\n\r\n" not in connection.pending:
+        connection._read()
+    interim, connection.pending = connection.pending.split(b"\r\n\r\n", 1)
+    assert interim == b"HTTP/1.1 100 Continue"
+    connection.send(b"corps")
+    assert connection.answer()[0] == 200
+    assert newsroom.request_bodies == [b"corps"]
+
+
 def test_a_request_line_past_its_limit_is_refused(tight, served, connection):
     connection.send(request(path="/" + "a" * 1100))
     assert "Adresse trop longue" in refused_with(connection, 414)
