@@ -13,8 +13,10 @@ ordinary protocol: the ceiling of anything that goes through an ASGI request cyc
 
 The server measured runs as in production, access log and metrics on (the defaults: one JSON line per request
 to stdout, here the server's log file; metrics counted and served on a port of their own). A second server on
-the same database runs with both off (ACCESS_LOG=off, METRICS_ADDRESS=off), and the cached article is then
-measured --rounds times (3) from nginx, the first server and the second, in turn: the median of each says
+the same database runs with both off (ACCESS_LOG=off, METRICS_ADDRESS=off); it renders the same pages for the
+staff as the first did, unmeasured, so that both have served Django before the rounds (a server that has is
+slower on its cached pages than a fresh one). The cached article is then measured --rounds times (3) from
+nginx, the first server and the second, in turn: the median of each says
 what the log and the metrics cost, in rate and in CPU time of each server's processes per request (user and
 system, from /proc: steadier than a rate, as it does not count the time other processes took the cores). At
 the end the first server's metrics are scraped once, to check that they counted the requests.
@@ -322,6 +324,12 @@ def measure(args, work):
             for page, kind, url, headers in targets:
                 print(f"… {PAGES[page]}, {KINDS[kind]}", file=sys.stderr, flush=True)
                 results.append(run_wrk(page, kind, url, args, headers))
+            # The second server renders the same pages for the staff first, unmeasured: a server that has rendered
+            # pages with Django answers from its cache more slowly than a fresh one (docs/performance.md), and the
+            # rounds compare the log and the metrics, not two histories.
+            for page in PAGES:
+                print(f"… {PAGES[page]}, {KINDS['django']}, {KINDS['quiet']} (non mesuré)", file=sys.stderr, flush=True)
+                wrk(quiet + urls[page], args, staff, args.duration)
             rounds = []
             for number in range(1, args.rounds + 1):
                 for kind, url, pids in (
