@@ -111,6 +111,21 @@ def fresh_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def masthead_at_midday(monkeypatch):
+    """A page with the masthead's date is shared only until midnight in Brussels: run near midnight, every
+    test that reads a page's Cache-Control would see a few seconds instead of EDGE_CACHE_MAX_AGE. The
+    masthead's clock is today's midday here; the tests of midnight set their own (news/tests/test_front_page.py)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from manchette.news.templatetags import front_tags
+
+    midday = datetime.datetime.combine(timezone.localdate(), datetime.time(12), timezone.get_current_timezone())
+    monkeypatch.setattr(front_tags, "now", lambda: midday)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def buses_shut_before_the_database_goes(django_db_setup):
     """Listeners and publishers of the invalidation buses hold PostgreSQL sessions on the test database:

@@ -1,8 +1,9 @@
 """Marks which responses readers may share, and with the keys of what they show, so the edge cache and a CDN
 can keep them and drop them when what they show changes.
 
-A view may shorten (never lengthen) how long its answer is shared by setting `request.edge_max_age`
-(seconds). A page whose answer depends on who asks (a view restriction) sets `request.edge_personal`: it is
+A view, a block or a tag may shorten (never lengthen) how long its answer is shared with
+`share_for(request, seconds)`: the shortest wish of everything on the page wins (the masthead's date until
+midnight, the most-read list for five minutes). A page whose answer depends on who asks (a view restriction) sets `request.edge_personal`: it is
 never shared, and the edge then sends the reader's own cookies to Django for it (app.py).
 """
 
@@ -16,6 +17,10 @@ PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/docume
 # Internal headers between Django and the edge; the edge takes them off before anything is stored or sent.
 PERSONAL_HEADER = "X-Manchette-Personal"
 FRAGMENTS_HEADER = "X-Manchette-Fragments"
+
+
+def share_for(request, seconds):
+    request.edge_max_age = min(getattr(request, "edge_max_age", seconds), seconds)
 
 
 class CacheHeadersMiddleware:

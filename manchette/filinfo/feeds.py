@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from manchette.edge import keys
+from manchette.edge.middleware import share_for
 from manchette.news import seo
 from manchette.news.richtext import typography_text
 
@@ -26,7 +27,7 @@ class FilinfoFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # New items do not make cached answers stale: share this one briefly, like the feed page.
-        request.edge_max_age = FEED_MAX_AGE
+        share_for(request, FEED_MAX_AGE)
         return super().__call__(request, *args, **kwargs)
 
     def title(self):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from manchette.edge import keys
+from manchette.edge.middleware import share_for
 
 from . import events, feed
 from .models import FeedEntry
@@ -30,7 +31,7 @@ def feed_page(request):
     before = request.GET.get("avant")
     page = feed.feed_page(tab, before)
     keys.add(events.LIST_KEY)
-    request.edge_max_age = FEED_MAX_AGE
+    share_for(request, FEED_MAX_AGE)
     return render(request, "filinfo/feed_page.html", {
         "feed": page,
         "canonical": feed_url(tab, before),
@@ -46,7 +47,7 @@ def ticker(request, arg=""):
 
 
 def block(request):
-    request.edge_max_age = FEED_MAX_AGE
+    share_for(request, FEED_MAX_AGE)
     response = HttpResponse(ticker(request))
     response["X-Robots-Tag"] = "noindex"
     return response

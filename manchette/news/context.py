@@ -8,6 +8,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 
 from manchette.edge import keys, views_counter
+from manchette.edge.middleware import share_for
 
 from .models import (
     CARD_RENDITIONS,
@@ -170,7 +171,7 @@ def most_read(limit=MOST_READ_SHOWN, hours=MOST_READ_HOURS):
 
 def most_read_block(request, arg):
     if request is not None:
-        request.edge_max_age = MOST_READ_SECONDS
+        share_for(request, MOST_READ_SECONDS)
     articles = _labelled(most_read(), section_index(request))
     return render_to_string("news/includes/most_read.html", {"most_read": articles}, request)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from manchette.edge import keys
+from manchette.edge.middleware import share_for
 from manchette.filinfo import ninjs as filinfo_ninjs
 from manchette.filinfo.events import LIST_KEY
 from manchette.filinfo.models import FeedEntry
@@ -85,7 +86,7 @@ def receive_wires(request):
 
 def ninjs_feed(request):
     keys.add(LIST_KEY)
-    request.edge_max_age = FEED_CACHE_SECONDS
+    share_for(request, FEED_CACHE_SECONDS)
     entries = FeedEntry.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")[:FEED_SIZE]
     response = JsonResponse(filinfo_ninjs.export(entries), safe=False, json_dumps_params={"ensure_ascii": False})
     return response

@@ -1,7 +1,7 @@
 """The masthead's date: today in Brussels, in the page itself, whose cache life then ends at midnight.
 
 Pages are shared by every reader for EDGE_CACHE_MAX_AGE seconds, in the edge and in a CDN (s-maxage). A page
-that shows the date asks for no more than the seconds left until midnight in Brussels (`edge_max_age`,
+that shows the date asks for no more than the seconds left until midnight in Brussels (`share_for`,
 edge/middleware.py): the first reader after midnight gets it rendered again, with the new date. No script:
 the date is right without JavaScript, and the same for everyone.
 """
@@ -13,7 +13,13 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from manchette.edge.middleware import share_for
+
 register = template.Library()
+
+
+def now():
+    return timezone.localtime()
 
 
 def seconds_to_midnight(local):
@@ -33,8 +39,8 @@ def long_date(local):
 
 @register.simple_tag(takes_context=True)
 def masthead_date(context):
-    local = timezone.localtime()
+    local = now()
     request = context.get("request")
     if request is not None:
-        request.edge_max_age = min(getattr(request, "edge_max_age", seconds_to_midnight(local)), seconds_to_midnight(local))
+        share_for(request, seconds_to_midnight(local))
     return format_html('<time datetime="{}">{}</time>', local.date().isoformat(), long_date(local))
