@@ -96,6 +96,7 @@ def front(tmp_path, settings, home):
         settings.VARNISH_PURGE_URLS = [cache.url]
         yield cache, server
     finally:
+        purges.forget([cache.url])
         server.stop()
         cache.stop()
 
@@ -328,6 +329,7 @@ def test_keys_queued_while_a_purge_is_on_its_way_go_together_then_all_again(reco
     assert recorder.purges[:2] == ["page-1", "list-filinfo page-2 page-3"]
     every = {"page-1", "page-2", "page-3", "list-filinfo"}
     until(lambda: set(" ".join(recorder.purges[2:]).split()) == every, "the purges sent again")
+    purger.stop()
 
 
 def test_a_long_list_of_keys_goes_in_parts_varnish_accepts(recorder):
@@ -343,6 +345,7 @@ def test_everything_is_one_word(recorder):
     purger = purges.Purger((recorder.url,))
     purger.add(["page-1", EVERYTHING])
     assert purger.flush(AT_ONCE) and recorder.purges == ["*"]
+    purger.stop()
 
 
 def test_a_varnish_that_does_not_answer_is_logged_and_publishing_goes_on(caplog):
@@ -353,6 +356,9 @@ def test_a_varnish_that_does_not_answer_is_logged_and_publishing_goes_on(caplog)
     assert time.monotonic() - started < 0.1, "the publisher waited for Varnish"
     assert purger.flush(AT_ONCE)
     assert f"Varnish {gone}: could not purge 1 key(s)" in caplog.text
+    purger.stop()  # not again in 2 s, once this test's log is gone
+    purger._thread.join(AT_ONCE)
+    assert not purger._thread.is_alive()
 
 
 def test_nothing_is_purged_without_varnish(settings):

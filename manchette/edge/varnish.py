@@ -46,6 +46,14 @@ _purgers = {}
 _purgers_lock = threading.Lock()
 
 
+def forget(urls):
+    """Stops the purger of URLS, if any: the next purge for them starts a new one."""
+    with _purgers_lock:
+        purger = _purgers.pop(tuple(urls), None)
+    if purger is not None:
+        purger.stop()
+
+
 def purger_for(urls):
     with _purgers_lock:
         if urls not in _purgers:
@@ -62,6 +70,7 @@ class Purger:
         self._pending = set()
         self._again = []  # (when, keys), in the order they were sent
         self._sending = False
+        self._stopped = False
         self._changed = threading.Condition()
         self._thread = None
 
@@ -79,9 +88,19 @@ class Purger:
         with self._changed:
             return self._changed.wait_for(lambda: not self._pending and not self._sending, timeout)
 
+    def stop(self):
+        """Drops what is queued and ends the thread: the Varnish servers at URLS are gone (a test's)."""
+        with self._changed:
+            self._stopped = True
+            self._pending.clear()
+            self._again.clear()
+            self._changed.notify_all()
+
     def _run(self):
         while True:
             keys = self._next()
+            if keys is None:
+                return
             try:
                 self.send(keys)
             except Exception:
@@ -92,9 +111,11 @@ class Purger:
                 self._changed.notify_all()
 
     def _next(self):
-        """The keys to send now: all that were queued, and those whose second sending is due."""
+        """The keys to send now: all that were queued, and those whose second sending is due; None once stopped."""
         with self._changed:
             while True:
+                if self._stopped:
+                    return None
                 now = time.monotonic()
                 due = [keys for when, keys in self._again if when <= now]
                 if self._pending or due:
