@@ -1,7 +1,7 @@
 """The fast path's own CPU per cached page, in one process: with the access log and the metrics off and on.
 
 Usage:
-    .venv/bin/python bench/fastpath_bench.py [--requests 100000] [--rounds 5] [--browser]
+    .venv/bin/python bench/fastpath_bench.py [--requests 100000] [--rounds 5] [--browser] [--reader]
 
 No socket, no client: a request's bytes are handed to the server's protocol (manchette/edge/protocol.py) as
 uvicorn would, the edge answers from a page put in its memory, the answer goes to a transport that only
@@ -56,6 +56,8 @@ BROWSER_REQUEST = (
     b"Sec-Fetch-Mode: navigate\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-User: ?1\r\nPriority: u=0, i\r\n"
     b"Referer: http://%s/\r\n\r\n"
 ) % (PATH.encode(), HOST, HOST)
+# As Django sets it for a logged-in reader; the analytics cookies a newspaper adds would come beside it.
+READER_COOKIE = b"Cookie: sessionid=" + b"k3x9" * 8
 BODY = b"<!doctype html>" + b"x" * 21_000
 HEADERS = [
     (b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"public, max-age=300"),
@@ -161,8 +163,11 @@ def main():
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--browser", action="store_true", help="a browser's whole head (14 headers), not 2 headers")
+    parser.add_argument("--reader", action="store_true", help="a logged-in reader's: with a session cookie")
     args = parser.parse_args()
     request = BROWSER_REQUEST if args.browser else REQUEST
+    if args.reader:
+        request = request[:-2] + READER_COOKIE + b"\r\n\r\n"
     found = {mode: [] for mode in MODES}
     for _ in range(args.rounds):
         for mode in MODES:

@@ -172,7 +172,8 @@ class EdgeCache:
         The server's fast path (protocol.py) writes it straight to the socket, without an ASGI cycle; SCHEME
         is the one the ASGI path would see (proxies.py)."""
         read = self.shared(method, path, query_string, headers, scheme)
-        if read is None or (read.reader and self._answers_each_reader(read.key)):
+        # A logged-in reader's page is the shared one unless it answers each reader (rarely any page at all).
+        if read is None or (read.reader and self._personal and self._answers_each_reader(read.key)):
             return None
         # fresh(), written out: the fast path's every call counts.
         if not self._listening:
