@@ -27,6 +27,8 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from manchette.operations.processes import alive
+
 from . import message, suppressions
 from .models import Delivery, DeliveryStatus, Edition, EditionStatus, SendWorker, Subscription, Suppression, email_hash
 
@@ -101,23 +103,13 @@ def heartbeat(worker):
     SendWorker.objects.filter(pk=worker.pk).update(seen_at=timezone.now())
 
 
-def _alive_here(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def dead_workers():
     """Workers whose claims may be taken over: silent too long, or gone from this machine."""
     silent = timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT)
     host = socket.gethostname()
     dead = []
     for worker in SendWorker.objects.all():
-        if worker.seen_at < silent or (worker.host == host and worker.pid != os.getpid() and not _alive_here(worker.pid)):
+        if worker.seen_at < silent or (worker.host == host and worker.pid != os.getpid() and not alive(worker.pid)):
             dead.append(worker.pk)
     return dead
 

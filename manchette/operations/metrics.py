@@ -40,6 +40,8 @@ from django.utils.translation import gettext
 
 from manchette.edge.proxies import TrustedProxies
 
+from .processes import alive
+
 logger = logging.getLogger(__name__)
 
 FOLDER = "metrics"
@@ -123,16 +125,6 @@ def pid_of(path):
         return int(path.stem.rsplit("_", 1)[1])
     except (IndexError, ValueError):
         return None
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Instruments:
