@@ -142,7 +142,7 @@ class EdgeCache:
             elif name == b"accept-encoding":
                 gzip = _gzip_accepted.get(value)
                 if gzip is None:
-                    gzip = accepts_gzip(value)
+                    gzip = _remember_gzip(value)
             elif name == b"host":
                 host = value
             elif name == b"if-none-match":
@@ -621,10 +621,13 @@ _gzip_accepted = {}
 
 def accepts_gzip(accept_encoding):
     accepted = _gzip_accepted.get(accept_encoding)
-    if accepted is None:
-        if len(_gzip_accepted) >= 1024:
-            _gzip_accepted.clear()
-        accepted = _gzip_accepted[accept_encoding] = _accepts_gzip(accept_encoding)
+    return _remember_gzip(accept_encoding) if accepted is None else accepted
+
+
+def _remember_gzip(accept_encoding):
+    if len(_gzip_accepted) >= 1024:
+        _gzip_accepted.clear()
+    accepted = _gzip_accepted[accept_encoding] = _accepts_gzip(accept_encoding)
     return accepted
 
 

@@ -144,7 +144,7 @@ class Entry:
             )
         return (
             b"".join((
-                lines, b"x-cache: ", label, b"\r\nage: ", self.aged if 0.0 < now < self.aged_until else self.age(),
+                lines, b"x-cache: ", label, b"\r\nage: ", self.aged if 0.0 < now < self.aged_until else self.age(now or None),
                 b"\r\n", server_headers, b"\r\n",
             )),
             b"" if head else variant[1],
