@@ -488,11 +488,13 @@ def measure(args, work):
                     writing["misses_per_change"] = writing["misses"] / len(changes) if changes else None
                     result["writing"] = writing
                     result["changes"] = changes
-                    print(f"… manche {number} : article le plus lu, anonyme puis connecté", file=sys.stderr, flush=True)
+                    print(f"… manche {number} : article le plus lu, anonyme et connecté", file=sys.stderr, flush=True)
                     pair_args = argparse.Namespace(**{**vars(args), "duration": args.pair_duration})
                     no_warmup = argparse.Namespace(**{**vars(pair_args), "warmup": 0})
                     url = base + top_article["url"]
-                    for kind, headers in (("anonymous", {}), ("logged_in", session)):
+                    pair = (("anonymous", {}), ("logged_in", session))
+                    # One order then the other: the second run of a pair is not always the same reader's.
+                    for kind, headers in (pair if number % 2 else pair[::-1]):
                         # Not run_wrk's own warm-up: its queued renders would spill into the measured run.
                         waits = [settled()]
                         if args.warmup:
