@@ -3,8 +3,9 @@ can keep them and drop them when what they show changes.
 
 A view, a block or a tag may shorten (never lengthen) how long its answer is shared with
 `share_for(request, seconds)`: the shortest wish of everything on the page wins (the masthead's date until
-midnight, the most-read list for five minutes). A page whose answer depends on who asks (a view restriction) sets `request.edge_personal`: it is
-never shared, and the edge then sends the reader's own cookies to Django for it (app.py).
+midnight, the most-read list for five minutes). A page whose answer depends on who asks (a view restriction)
+sets `request.edge_personal`: it is never shared, and the edge then sends the reader's own cookies to Django
+for it (app.py).
 """
 
 from django.conf import settings
