@@ -27,7 +27,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from manchette.operations.processes import alive
+from manchette.processes import alive
 
 from . import message, suppressions
 from .models import Delivery, DeliveryStatus, Edition, EditionStatus, SendWorker, Subscription, Suppression, email_hash

@@ -39,8 +39,7 @@ from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext
 
 from manchette.edge.proxies import TrustedProxies
-
-from .processes import alive
+from manchette.processes import alive
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,6 @@
 """Whether a process of this machine still runs: for the files and rows a process leaves behind it (the
-metrics' files, a newsletter worker's claims)."""
+metrics' files, a newsletter worker's claims). Outside the apps: those two do not stand on each other
+(tests/test_dependencies.py)."""
 
 import os
 
