@@ -615,13 +615,9 @@ def directives(cache_control):
     return {name: value for name, _, value in pairs}
 
 
-# What accepts_gzip() said of each Accept-Encoding seen lately: browsers send a handful of them.
+# What _accepts_gzip() said of each Accept-Encoding seen lately: browsers send a handful of them. shared()
+# looks a value up here itself and calls _remember_gzip() only for a new one.
 _gzip_accepted = {}
-
-
-def accepts_gzip(accept_encoding):
-    accepted = _gzip_accepted.get(accept_encoding)
-    return _remember_gzip(accept_encoding) if accepted is None else accepted
 
 
 def _remember_gzip(accept_encoding):
